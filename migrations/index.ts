@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely'
+import * as systemTables from './0001-system-tables.js'
+
+/** Every migration, in the order they apply: listed here so that the build cannot miss one. */
+export const migrations: Record<string, Migration> = {
+  '0001-system-tables': systemTables
+}

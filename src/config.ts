@@ -1,0 +1,78 @@
+import { delimiter } from 'node:path'
+import { envSchema } from 'env-schema'
+
+/** The server's settings, read and validated once from the environment. */
+export interface Config {
+  readonly port: number
+  readonly host: string
+  /** A SQLite file path, or `:memory:`. */
+  readonly databaseUrl: string
+  /** Extra folder trees of DocType definitions (separated like PATH), loaded after the shipped doctypes/. */
+  readonly doctypesDirs: readonly string[]
+  readonly logLevel: string
+  readonly bodyLimit: number
+  readonly seedDemoData: boolean
+  readonly adminPassword: string | undefined
+  readonly adminApiKey: string | undefined
+  readonly adminApiSecret: string | undefined
+}
+
+interface Environment {
+  PORT: number
+  HOST: string
+  DATABASE_URL: string
+  DOCTYPES_DIR: string
+  LOG_LEVEL: string
+  BODY_LIMIT: number
+  SEED_DEMO_DATA: boolean
+  ADMIN_PASSWORD?: string
+  ADMIN_API_KEY?: string
+  ADMIN_API_SECRET?: string
+}
+
+const schema = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8000 },
+    HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    DATABASE_URL: { type: 'string', minLength: 1, default: './data/doctype-server.db' },
+    DOCTYPES_DIR: { type: 'string', default: '' },
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    BODY_LIMIT: { type: 'integer', minimum: 1024, default: 25 * 1024 * 1024 },
+    SEED_DEMO_DATA: { type: 'boolean', default: true },
+    ADMIN_PASSWORD: { type: 'string', minLength: 8 },
+    ADMIN_API_KEY: { type: 'string', pattern: '^[^:\\s]{6,}$' },
+    ADMIN_API_SECRET: { type: 'string', pattern: '^[^:\\s]{12,}$' }
+  },
+  dependencies: {
+    ADMIN_API_KEY: ['ADMIN_API_SECRET'],
+    ADMIN_API_SECRET: ['ADMIN_API_KEY']
+  }
+} as const
+
+/** Only the variables this server reads are validated: the rest of the environment is not ours. */
+function ownVariables (env: NodeJS.ProcessEnv): Record<string, string> {
+  const own: Record<string, string> = {}
+  for (const key of Object.keys(schema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') own[key] = value
+  }
+  return own
+}
+
+/** Reads the configuration; throws an Error naming each bad variable. */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema<Environment>({ schema: structuredClone(schema), data: ownVariables(env), env: false })
+  return Object.freeze({
+    port: parsed.PORT,
+    host: parsed.HOST,
+    databaseUrl: parsed.DATABASE_URL,
+    doctypesDirs: Object.freeze(parsed.DOCTYPES_DIR.split(delimiter).map((dir) => dir.trim()).filter((dir) => dir !== '')),
+    logLevel: parsed.LOG_LEVEL,
+    bodyLimit: parsed.BODY_LIMIT,
+    seedDemoData: parsed.SEED_DEMO_DATA,
+    adminPassword: parsed.ADMIN_PASSWORD,
+    adminApiKey: parsed.ADMIN_API_KEY,
+    adminApiSecret: parsed.ADMIN_API_SECRET
+  })
+}

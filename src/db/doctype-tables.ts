@@ -1,0 +1,84 @@
+import { sql, type ColumnDataType, type ColumnDefinitionBuilder } from 'kysely'
+import type { DocTypeMeta, FieldMeta } from '../meta/doctype-meta.js'
+import type { MetaRegistry } from '../meta/registry.js'
+import { caseInsensitive, withChildColumns, withStandardColumns } from './columns.js'
+import type { Db } from './tables.js'
+
+interface ColumnShape {
+  type: ColumnDataType
+  define: (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder
+}
+
+/** The column for a field; numbers are NOT NULL DEFAULT 0, as Frappe declares them. */
+function columnShape (field: FieldMeta): ColumnShape {
+  switch (field.storage) {
+    case 'int':
+    case 'check': {
+      const fallback = Number.parseInt(String(field.default ?? 0), 10)
+      return { type: 'integer', define: (c) => c.notNull().defaultTo(Number.isNaN(fallback) ? 0 : fallback) }
+    }
+    case 'float':
+    case 'rating':
+      return { type: 'real', define: (c) => c.notNull().defaultTo(0) }
+    case 'varchar':
+    case 'text':
+      return { type: 'text', define: caseInsensitive }
+    default:
+      return { type: 'text', define: (c) => c }
+  }
+}
+
+function indexName (meta: DocTypeMeta, column: string): string {
+  return `${meta.table}_${column}`
+}
+
+async function createTable (db: Db, meta: DocTypeMeta): Promise<void> {
+  let table = withStandardColumns(db.schema.createTable(meta.table))
+  if (meta.isTable) table = withChildColumns(table)
+  for (const field of meta.columns) {
+    if (field.standard) continue
+    const shape = columnShape(field)
+    table = table.addColumn(field.fieldname, shape.type, shape.define)
+  }
+  await table.execute()
+}
+
+async function addMissingColumns (db: Db, meta: DocTypeMeta, existing: ReadonlySet<string>): Promise<void> {
+  for (const field of meta.columns) {
+    if (existing.has(field.fieldname)) continue
+    const shape = columnShape(field)
+    await db.schema.alterTable(meta.table).addColumn(field.fieldname, shape.type, shape.define).execute()
+  }
+}
+
+/** Indexes Frappe keeps: unique fields, search_index fields, the sort field and a child's parent. */
+async function createIndexes (db: Db, meta: DocTypeMeta): Promise<void> {
+  for (const field of meta.columns) {
+    if (field.unique) {
+      await db.schema.createIndex(indexName(meta, field.fieldname)).unique().ifNotExists().on(meta.table).column(field.fieldname).execute()
+    } else if (field.indexed || field.fieldname === meta.sortField) {
+      await db.schema.createIndex(indexName(meta, field.fieldname)).ifNotExists().on(meta.table).column(field.fieldname).execute()
+    }
+  }
+  if (meta.isTable) {
+    await db.schema.createIndex(indexName(meta, 'parent')).ifNotExists().on(meta.table).column('parent').execute()
+  }
+}
+
+/**
+ * Brings each DocType's table in line with its definition: a new DocType gets its table, a new
+ * field its column. Columns of removed fields are kept, so that no data is lost.
+ */
+export async function syncDocTypeTables (db: Db, registry: MetaRegistry): Promise<void> {
+  const tables = await db.introspection.getTables()
+  const columnsByTable = new Map(tables.map((t) => [t.name, new Set(t.columns.map((c) => c.name))]))
+  await db.transaction().execute(async (trx) => {
+    for (const meta of registry.all()) {
+      const existing = columnsByTable.get(meta.table)
+      if (existing === undefined) await createTable(trx, meta)
+      else await addMissingColumns(trx, meta, existing)
+      await createIndexes(trx, meta)
+    }
+  })
+  await sql`pragma optimize`.execute(db)
+}

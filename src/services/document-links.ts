@@ -1,0 +1,34 @@
+import type { Transaction } from 'kysely'
+import type { Database } from '../db/tables.js'
+import { LinkExistsError } from '../errors.js'
+import type { DocTypeMeta } from '../meta/doctype-meta.js'
+import type { LinkReference, MetaRegistry } from '../meta/registry.js'
+
+/** The document holding a link: the row itself, or the parent of a child row. */
+async function firstLinkingDocument (
+  trx: Transaction<Database>, reference: LinkReference, name: string, target: string
+): Promise<{ doctype: string, name: string } | undefined> {
+  const { meta, field } = reference
+  let query = trx.selectFrom(meta.table).selectAll().where(field.fieldname, '=', name)
+  if (field.fieldtype === 'Dynamic Link') query = query.where(field.options, '=', target)
+  if (!meta.isTable && meta.name === target) query = query.where('name', '!=', name)
+  const row = await query.limit(1).executeTakeFirst()
+  if (row === undefined) return undefined
+  return meta.isTable
+    ? { doctype: String(row.parenttype), name: String(row.parent) }
+    : { doctype: meta.name, name: String(row.name) }
+}
+
+/**
+ * Frappe refuses to delete a document that another one links to, so that no Link is left
+ * pointing at nothing. A document's links to itself do not count.
+ */
+export async function assertNotLinked (trx: Transaction<Database>, registry: MetaRegistry, meta: DocTypeMeta, name: string): Promise<void> {
+  for (const reference of [...registry.linksTo(meta.name), ...registry.dynamicLinks()]) {
+    const linking = await firstLinkingDocument(trx, reference, name, meta.name)
+    if (linking === undefined) continue
+    throw new LinkExistsError(
+      `Cannot delete or cancel because ${meta.name} <strong>${name}</strong> is linked with ${linking.doctype} <strong>${linking.name}</strong>`
+    )
+  }
+}

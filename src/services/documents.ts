@@ -1,0 +1,216 @@
+import type { Transaction } from 'kysely'
+import { constraintViolation } from '../db/constraint-errors.js'
+import type { Database, DocumentRow } from '../db/tables.js'
+import {
+  DoesNotExistError, DuplicateEntryError, TimestampMismatchError, UniqueValidationError, ValidationError
+} from '../errors.js'
+import type { DocTypeMeta } from '../meta/doctype-meta.js'
+import type { MetaRegistry } from '../meta/registry.js'
+import { now } from './clock.js'
+import type { ServiceContext } from './context.js'
+import { assertNotLinked } from './document-links.js'
+import { readDocument, readRow, toWireDocument, type WireDocument } from './document-store.js'
+import { validateLinks, validateMandatory, validateSelects, type PendingDocument } from './document-validation.js'
+import { columnValues, inputRows, inputValues, newValues, type DocumentInput } from './document-values.js'
+import { assertChangesAllowedAfterSubmit, nextDocstatus } from './docstatus.js'
+import { newName, randomName, namingRule } from './naming.js'
+import { assertRight } from './permissions.js'
+
+function notFound (meta: DocTypeMeta, name: string): DoesNotExistError {
+  return new DoesNotExistError(`${meta.name} ${name} not found`)
+}
+
+/** Child rows cannot be written on their own: Frappe saves them through the parent document. */
+function assertNotChildTable (meta: DocTypeMeta): void {
+  if (meta.isTable) {
+    throw new ValidationError(`${meta.name} is a child table: change its rows through the parent document's table field`)
+  }
+}
+
+/** GET one document, with its child tables. Child rows may be read on their own, as the parent allows. */
+export async function getDocument (ctx: ServiceContext, doctype: string, name: string): Promise<WireDocument> {
+  const meta = ctx.registry.get(doctype)
+  if (meta.isTable) {
+    const row = await readRow(ctx.db, meta, name)
+    if (row === undefined) throw notFound(meta, name)
+    assertRight(ctx.user, ctx.registry.get(String(row.parenttype)), 'read', String(row.parent))
+    return toWireDocument(ctx.registry, meta, { row, children: new Map() })
+  }
+  const stored = await readDocument(ctx.db, ctx.registry, meta, name)
+  if (stored === undefined) throw notFound(meta, name)
+  assertRight(ctx.user, meta, 'read', name)
+  return toWireDocument(ctx.registry, meta, stored)
+}
+
+/**
+ * The child rows of each Table field in the input. Rows that name an existing row of this
+ * document keep their name, owner and creation; the others are new rows.
+ */
+function childRows (
+  ctx: ServiceContext, doc: { meta: DocTypeMeta, row: DocumentRow }, input: DocumentInput,
+  stored: ReadonlyMap<string, readonly DocumentRow[]>
+): Map<string, DocumentRow[]> {
+  const children = new Map<string, DocumentRow[]>()
+  for (const table of doc.meta.tables) {
+    if (!Object.hasOwn(input, table.fieldname)) {
+      children.set(table.fieldname, (stored.get(table.fieldname) ?? []).map((row) => ({ ...row })))
+      continue
+    }
+    const child = ctx.registry.get(table.options)
+    const previous = new Map((stored.get(table.fieldname) ?? []).map((row) => [String(row.name).toLowerCase(), row]))
+    children.set(table.fieldname, inputRows(table, input[table.fieldname]).map((rowInput, index) => {
+      const kept = typeof rowInput.name === 'string' ? previous.get(rowInput.name.toLowerCase()) : undefined
+      return {
+        ...(kept === undefined ? newValues(child, rowInput, ctx.user) : { ...columnValues(child, kept), ...inputValues(child, rowInput) }),
+        name: kept?.name ?? randomName(),
+        owner: kept?.owner ?? doc.row.owner ?? ctx.user.name,
+        creation: kept?.creation ?? doc.row.modified ?? null,
+        modified: doc.row.modified ?? null,
+        modified_by: ctx.user.name,
+        docstatus: doc.row.docstatus ?? 0,
+        idx: index + 1,
+        parent: doc.row.name ?? null,
+        parentfield: table.fieldname,
+        parenttype: doc.meta.name
+      }
+    }))
+  }
+  return children
+}
+
+async function writeChildren (trx: Transaction<Database>, registry: MetaRegistry, doc: PendingDocument): Promise<void> {
+  for (const table of doc.meta.tables) {
+    const child = registry.get(table.options)
+    const rows = doc.children.get(table.fieldname) ?? []
+    await trx.deleteFrom(child.table)
+      .where('parent', '=', String(doc.row.name))
+      .where('parenttype', '=', doc.meta.name)
+      .where('parentfield', '=', table.fieldname)
+      .execute()
+    for (const row of rows) {
+      await trx.insertInto(child.table).values({ ...columnValues(child, row), parent: doc.row.name ?? null }).execute()
+    }
+  }
+}
+
+/** Turns a unique-key clash into Frappe's 409 (name) or 417 (unique field). */
+async function translateConstraint<T> (meta: DocTypeMeta, name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (error) {
+    const violation = constraintViolation(error)
+    if (violation?.kind === 'primary-key') throw duplicateName(meta, name)
+    if (violation?.kind === 'unique') {
+      const label = meta.fieldsByName.get(violation.column)?.label ?? violation.column
+      throw new UniqueValidationError(`${label} must be unique`)
+    }
+    throw error
+  }
+}
+
+function duplicateName (meta: DocTypeMeta, name: string): DuplicateEntryError {
+  return new DuplicateEntryError(`${meta.name} ${name} already exists`, {
+    serverMessages: [{ message: `${meta.name} <strong>${name}</strong> already exists`, title: 'Duplicate Name', indicator: 'red' }]
+  })
+}
+
+/** A random name no document of the DocType holds yet (Frappe retries 5 times too). */
+async function freeRandomName (trx: Transaction<Database>, meta: DocTypeMeta): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const name = randomName()
+    if (await readRow(trx, meta, name) === undefined) return name
+  }
+  throw new DuplicateEntryError(`Could not find a free name for a new ${meta.name}`)
+}
+
+/** Validates and stores a document and its child rows, in Frappe's order of checks. */
+async function validateAndWrite (ctx: ServiceContext, trx: Transaction<Database>, doc: PendingDocument, write: () => Promise<unknown>): Promise<WireDocument> {
+  validateSelects(ctx.registry, doc)
+  validateMandatory(ctx.registry, doc)
+  const name = String(doc.row.name)
+  await translateConstraint(doc.meta, name, write)
+  await writeChildren(trx, ctx.registry, doc)
+  const saved = await readDocument(trx, ctx.registry, doc.meta, name)
+  if (saved === undefined) throw new Error(`${doc.meta.name} ${name} vanished while being saved`)
+  return toWireDocument(ctx.registry, doc.meta, saved)
+}
+
+/** POST: a new document, with its child rows, in one transaction. */
+export async function insertDocument (ctx: ServiceContext, doctype: string, input: DocumentInput): Promise<WireDocument> {
+  const meta = ctx.registry.get(doctype)
+  assertNotChildTable(meta)
+  return await ctx.db.transaction().execute(async (trx) => {
+    const timestamp = now()
+    const docstatus = nextDocstatus(meta, 0, input.docstatus, true)
+    const row: DocumentRow = {
+      ...newValues(meta, input, ctx.user),
+      owner: ctx.user.name,
+      creation: timestamp,
+      modified: timestamp,
+      modified_by: ctx.user.name,
+      docstatus: docstatus.value,
+      idx: 0
+    }
+    const doc: PendingDocument = { meta, row, children: childRows(ctx, { meta, row }, input, new Map()) }
+    await validateLinks(trx, ctx.registry, doc)
+    assertRight(ctx.user, meta, 'create')
+    if (docstatus.right !== undefined) assertRight(ctx.user, meta, docstatus.right)
+    const name = namingRule(meta).kind === 'random' ? await freeRandomName(trx, meta) : await newName(trx, meta, row, input.name)
+    if (await readRow(trx, meta, name) !== undefined) throw duplicateName(meta, name)
+    row.name = name
+    for (const rows of doc.children.values()) for (const child of rows) child.parent = name
+    return await validateAndWrite(ctx, trx, doc, async () => await trx.insertInto(meta.table).values(columnValues(meta, row)).execute())
+  })
+}
+
+/** PUT: merges the input into the stored document; a Table field sent replaces that table. */
+export async function updateDocument (ctx: ServiceContext, doctype: string, name: string, input: DocumentInput): Promise<WireDocument> {
+  const meta = ctx.registry.get(doctype)
+  assertNotChildTable(meta)
+  return await ctx.db.transaction().execute(async (trx) => {
+    const stored = await readDocument(trx, ctx.registry, meta, name)
+    if (stored === undefined) throw notFound(meta, name)
+    assertRight(ctx.user, meta, 'write', name)
+    const storedModified = String(stored.row.modified)
+    if (input.modified !== undefined && input.modified !== null && String(input.modified) !== storedModified.replace(/\.0{6}$/, '') && String(input.modified) !== storedModified) {
+      throw new TimestampMismatchError(
+        `Error: ${name} (${meta.name}) has been modified after you have opened it (${storedModified}, ${String(input.modified)}). Please refresh to get the latest document.`
+      )
+    }
+    const docstatus = nextDocstatus(meta, Number(stored.row.docstatus), input.docstatus, false)
+    assertChangesAllowedAfterSubmit(ctx.registry, meta, stored, input)
+    const row: DocumentRow = {
+      ...columnValues(meta, stored.row),
+      ...inputValues(meta, input),
+      name: stored.row.name ?? name,
+      modified: now(),
+      modified_by: ctx.user.name,
+      docstatus: docstatus.value
+    }
+    const doc: PendingDocument = { meta, row, children: childRows(ctx, { meta, row }, input, stored.children) }
+    if (docstatus.right !== undefined) assertRight(ctx.user, meta, docstatus.right, name)
+    await validateLinks(trx, ctx.registry, doc)
+    return await validateAndWrite(ctx, trx, doc, async () => {
+      const { name: key, ...values } = columnValues(meta, row)
+      await trx.updateTable(meta.table).set(values).where('name', '=', key ?? name).execute()
+    })
+  })
+}
+
+/** DELETE: removes a document and its child rows, unless it is submitted or linked. */
+export async function deleteDocument (ctx: ServiceContext, doctype: string, name: string): Promise<void> {
+  const meta = ctx.registry.get(doctype)
+  assertNotChildTable(meta)
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await readRow(trx, meta, name)
+    if (row === undefined) throw new DoesNotExistError()
+    const exactName = String(row.name)
+    assertRight(ctx.user, meta, 'delete', exactName)
+    if (Number(row.docstatus) === 1) {
+      throw new ValidationError(`${meta.name} ${exactName}: Submitted Record cannot be deleted. You must Cancel it first.`)
+    }
+    await assertNotLinked(trx, ctx.registry, meta, exactName)
+    await writeChildren(trx, ctx.registry, { meta, row, children: new Map() })
+    await trx.deleteFrom(meta.table).where('name', '=', exactName).execute()
+  })
+}

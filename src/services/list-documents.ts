@@ -1,0 +1,110 @@
+import { sql, type Expression, type SqlBool } from 'kysely'
+import type { ColumnValue } from '../db/tables.js'
+import { DataError, PermissionError } from '../errors.js'
+import type { DocTypeMeta } from '../meta/doctype-meta.js'
+import { toWireValue } from '../meta/field-values.js'
+import type { ServiceContext } from './context.js'
+import { conditionSql, parseFilters } from './filters.js'
+import { parseFields, type SelectedColumn } from './list-fields.js'
+import { assertRight } from './permissions.js'
+import { countParam, flagParam } from './request-params.js'
+
+/** The list parameters of Frappe's `GET /api/resource/:doctype` and `frappe.client.get_list`. */
+export interface ListParams {
+  fields?: unknown
+  filters?: unknown
+  or_filters?: unknown
+  order_by?: unknown
+  group_by?: unknown
+  limit_start?: unknown
+  limit_page_length?: unknown
+  limit?: unknown
+  as_dict?: unknown
+  parent?: unknown
+}
+
+export type ListRow = Record<string, ColumnValue> | ColumnValue[]
+
+interface Ordering { readonly expression: Expression<unknown>, readonly direction: 'asc' | 'desc' }
+
+function columnRef (meta: DocTypeMeta, text: string, clause: string): Expression<unknown> {
+  const unquoted = text.replace(/`/g, '')
+  const dot = unquoted.lastIndexOf('.')
+  const table = dot === -1 ? meta.table : unquoted.slice(0, dot)
+  const field = meta.fieldsByName.get(unquoted.slice(dot + 1))
+  if (table !== meta.table || field === undefined || field.storage === 'table') {
+    throw new DataError(`Cannot use ${text} in ${clause}: it is not a field of ${meta.name}`)
+  }
+  return sql.ref(`${meta.table}.${field.fieldname}`)
+}
+
+/**
+ * `order_by` as Frappe takes it: `field [asc|desc]` items, comma-separated, where a field may also
+ * be an alias from `fields`; nothing else. Without it, the DocType's sort, then `name` so that
+ * pages never overlap.
+ */
+function parseOrderBy (meta: DocTypeMeta, raw: unknown, columns: readonly SelectedColumn[]): Ordering[] {
+  const text = typeof raw === 'string' ? raw.trim() : ''
+  const items = text === '' ? [`${meta.sortField} ${meta.sortOrder}`, ...(meta.sortField === 'name' ? [] : [`name ${meta.sortOrder}`])] : text.split(',')
+  return items.map((item) => {
+    const match = /^\s*(\S+?)(?:\s+(asc|desc))?\s*$/i.exec(item)
+    if (match === null) throw new DataError(`Cannot order by "${item.trim()}": use "field asc" or "field desc"`)
+    const name = match[1] ?? ''
+    const direction = (match[2] ?? 'asc').toLowerCase() === 'desc' ? 'desc' : 'asc'
+    const alias = columns.findIndex((c) => c.key === name && !meta.fieldsByName.has(name))
+    return { expression: alias === -1 ? columnRef(meta, name, 'order by') : sql.ref(`c${alias}`), direction }
+  })
+}
+
+/** The DocType whose permissions govern a list: a child table's rows follow their parent's. */
+function governingDocType (ctx: ServiceContext, meta: DocTypeMeta, parent: unknown): DocTypeMeta {
+  if (!meta.isTable) return meta
+  const parentMeta = typeof parent === 'string' && parent !== '' ? ctx.registry.find(parent) : undefined
+  if (parentMeta === undefined || !parentMeta.tables.some((table) => table.options === meta.name)) {
+    throw new PermissionError(`${meta.name} is a child table: list it with parent=<the DocType holding it>`)
+  }
+  return parentMeta
+}
+
+function wireRow (columns: readonly SelectedColumn[], row: Record<string, ColumnValue>, asDict: boolean): ListRow {
+  const values = columns.map((c, index) => {
+    const value = row[`c${index}`] ?? null
+    return c.field === undefined || value === null ? value : toWireValue(c.field, value)
+  })
+  if (!asDict) return values
+  return Object.fromEntries(columns.map((c, index) => [c.key, values[index] ?? null]))
+}
+
+/**
+ * Frappe's list: the requested fields of the rows that match `filters` and any of `or_filters`,
+ * in `order_by` order (the DocType's sort when absent), one page at a time.
+ */
+export async function listDocuments (ctx: ServiceContext, doctype: string, params: ListParams): Promise<ListRow[]> {
+  const meta = ctx.registry.get(doctype)
+  const governing = governingDocType(ctx, meta, params.parent)
+  assertRight(ctx.user, governing, 'read')
+  const columns = parseFields(meta, params.fields)
+  const filters = parseFilters(ctx.registry, meta, 'filters', params.filters)
+  const orFilters = parseFilters(ctx.registry, meta, 'or_filters', params.or_filters)
+  const aggregated = columns.some((c) => c.aggregate) && (params.order_by === undefined || params.order_by === '')
+  const ordering = aggregated ? [] : parseOrderBy(meta, params.order_by, columns)
+  const groupBy = typeof params.group_by === 'string' && params.group_by.trim() !== ''
+    ? params.group_by.split(',').map((item) => columnRef(meta, item.trim(), 'group by'))
+    : []
+  const start = countParam('limit_start', params.limit_start, 0)
+  const pageLength = countParam('limit_page_length', params.limit_page_length ?? params.limit, 20)
+  const asDict = flagParam('as_dict', params.as_dict, true)
+
+  let query = ctx.db.selectFrom(meta.table)
+    .select(columns.map((c, index) => sql`${c.expression}`.as(`c${index}`)))
+  if (meta.isTable) query = query.where(sql<SqlBool>`${sql.ref(`${meta.table}.parenttype`)} = ${governing.name}`)
+  for (const condition of filters) query = query.where(conditionSql(meta, condition))
+  if (orFilters.length > 0) query = query.where((eb) => eb.or(orFilters.map((condition) => conditionSql(meta, condition))))
+  if (groupBy.length > 0) query = query.groupBy(groupBy)
+  for (const { expression, direction } of ordering) query = query.orderBy(expression, direction)
+  if (pageLength > 0) query = query.limit(pageLength)
+  if (start > 0) query = pageLength > 0 ? query.offset(start) : query.limit(-1).offset(start)
+
+  const rows = await query.execute()
+  return rows.map((row) => wireRow(columns, row as Record<string, ColumnValue>, asDict))
+}

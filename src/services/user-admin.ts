@@ -1,0 +1,35 @@
+import type { Db } from '../db/tables.js'
+import type { MetaRegistry } from '../meta/registry.js'
+import { hashPassword } from './auth/secrets.js'
+import { now } from './clock.js'
+import { insertDocument } from './documents.js'
+import type { ServiceContext } from './context.js'
+import { administratorUser } from './users.js'
+
+export interface NewUser {
+  email: string
+  fullName: string | undefined
+  roles: readonly string[]
+  password: string | undefined
+}
+
+export function asAdministrator (db: Db, registry: MetaRegistry): ServiceContext {
+  return { db, registry, user: administratorUser }
+}
+
+/** Adds a User document with its roles, and a password hash when one is given. */
+export async function createUser (db: Db, registry: MetaRegistry, user: NewUser): Promise<string> {
+  const [first = user.email, ...rest] = (user.fullName ?? '').trim().split(/\s+/).filter((part) => part !== '')
+  const doc = await insertDocument(asAdministrator(db, registry), 'User', {
+    email: user.email,
+    first_name: first,
+    last_name: rest.join(' ') || null,
+    full_name: user.fullName ?? first,
+    roles: user.roles.map((role) => ({ role }))
+  })
+  const name = String(doc.name)
+  if (user.password !== undefined) {
+    await db.insertInto('passwords').values({ user: name, password_hash: await hashPassword(user.password), modified: now() }).execute()
+  }
+  return name
+}

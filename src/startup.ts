@@ -1,0 +1,45 @@
+import { openDatabase } from './db/connection.js'
+import { syncDocTypeTables } from './db/doctype-tables.js'
+import { migrateToLatest } from './db/migrator.js'
+import type { Db } from './db/tables.js'
+import type { Config } from './config.js'
+import { loadDocTypes } from './meta/loader.js'
+import type { MetaRegistry } from './meta/registry.js'
+import { demoDataFile, shippedDocTypesDir } from './paths.js'
+import { seedDemoData } from './services/demo-data.js'
+import { ensureSystemRecords, type AdministratorCredentials } from './services/system-records.js'
+
+/** A database made ready for the DocTypes it serves. */
+export interface Site {
+  readonly db: Db
+  readonly registry: MetaRegistry
+  readonly administrator: AdministratorCredentials
+  /** How many demo records a new database was given. */
+  readonly demoRecords: number
+}
+
+export function loadSiteDocTypes (config: Config): MetaRegistry {
+  return loadDocTypes([shippedDocTypesDir, ...config.doctypesDirs])
+}
+
+/**
+ * Everything a start does before serving: load and check the DocTypes, open the database,
+ * migrate the system tables, sync the DocType tables, and give a new database its records.
+ */
+export async function openSite (config: Config): Promise<Site> {
+  const registry = loadSiteDocTypes(config)
+  const db = openDatabase(config.databaseUrl)
+  try {
+    await migrateToLatest(db)
+    await syncDocTypeTables(db, registry)
+    const adminKey = config.adminApiKey !== undefined && config.adminApiSecret !== undefined
+      ? { api_key: config.adminApiKey, api_secret: config.adminApiSecret }
+      : undefined
+    const administrator = await ensureSystemRecords(db, registry, { adminPassword: config.adminPassword, adminKey })
+    const demoRecords = administrator.created && config.seedDemoData ? await seedDemoData(db, registry, demoDataFile) : 0
+    return { db, registry, administrator, demoRecords }
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+}
