@@ -4,7 +4,7 @@ import type { Config } from './config.js'
 import { authenticationPlugin } from './plugins/authentication.js'
 import { bodyParsersPlugin } from './plugins/body-parsers.js'
 import { databasePlugin } from './plugins/database.js'
-import { errorHandlerPlugin } from './plugins/error-handler.js'
+import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
 import { resourceRoutes } from './routes/api/resource.js'
 import type { Site } from './startup.js'
 
@@ -30,7 +30,8 @@ export async function buildApp ({ config, site, logger }: AppOptions): Promise<F
   const app = Fastify({
     logger: logger ?? { level: config.logLevel, redact: redactedPaths },
     bodyLimit: config.bodyLimit,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 }
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    frameworkErrors: (error, request, reply) => { sendError(error, request, reply).catch((failure: unknown) => { request.log.error({ err: failure }, 'could not send an error') }) }
   })
 
   await app.register(sensible)

@@ -42,7 +42,8 @@ export function errorBody (error: FrappeError): Record<string, unknown> {
   return { ...body, ...error.details }
 }
 
-async function sendError (error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+/** Renders any error as Frappe's error envelope with its status. */
+export async function sendError (error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const frappeError = toFrappeError(error)
   if (frappeError instanceof InternalServerError) request.log.error({ err: error }, 'request failed')
   return await reply.code(frappeError.statusCode).headers(frappeError.headers).send(errorBody(frappeError))
