@@ -42,7 +42,8 @@ export function normalizeDatetime (text: string): string | undefined {
   return `${year}-${month}-${day} ${pad(hour, 2)}:${minute}:${pad(second, 2)}.${fraction.padEnd(6, '0')}`
 }
 
-function normalizeTime (text: string): string | undefined {
+/** The stored time form `HH:MM:SS.ffffff`, or undefined when `text` is not a time. */
+export function normalizeTime (text: string): string | undefined {
   const match = timePattern.exec(text.trim())
   if (match === null) return undefined
   const [, hour = '0', minute = '0', second = '0', fraction = ''] = match

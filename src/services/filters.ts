@@ -1,7 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely'
 import { DataError, ValidationError } from '../errors.js'
 import type { DocTypeMeta, FieldMeta } from '../meta/doctype-meta.js'
-import { normalizeDate, normalizeDatetime, toColumnValue } from '../meta/field-values.js'
+import { normalizeDate, normalizeDatetime, normalizeTime, toColumnValue } from '../meta/field-values.js'
 import { numericKinds } from '../meta/field-types.js'
 import type { MetaRegistry } from '../meta/registry.js'
 import { today } from './clock.js'
@@ -99,6 +99,7 @@ function operand (field: FieldMeta, value: unknown): unknown {
   if (typeof value !== 'string') return value === null || value === undefined ? null : typeof value === 'object' ? JSON.stringify(value) : value
   if (field.storage === 'datetime') return normalizeDatetime(value) ?? value
   if (field.storage === 'date') return normalizeDate(value) ?? value
+  if (field.storage === 'time') return normalizeTime(value) ?? value
   return value
 }
 
@@ -106,7 +107,7 @@ function operand (field: FieldMeta, value: unknown): unknown {
 function nullFallback (field: FieldMeta, value: unknown): string | number {
   if (field.storage === 'date') return '0001-01-01'
   if (field.storage === 'datetime') return '0001-01-01 00:00:00.000000'
-  if (field.storage === 'time') return '00:00:00'
+  if (field.storage === 'time') return '00:00:00.000000'
   return typeof value === 'number' ? 0 : ''
 }
 
