@@ -138,10 +138,11 @@ function splitList (text: string | null | undefined): string[] {
 }
 
 /**
- * Turns a schema-valid definition into the metadata the server runs on, or into the list of
- * everything wrong with it. References to other DocTypes are checked later, across all of them.
+ * Turns a schema-valid definition into the metadata the server runs on, and the list of
+ * everything wrong with it (the metadata is then partial, kept only so that references to
+ * other DocTypes can be checked across all of them and reported in the same list).
  */
-export function compileDocType (definition: DocTypeDefinition, source: string): { meta?: DocTypeMeta, problems: string[] } {
+export function compileDocType (definition: DocTypeDefinition, source: string): { meta: DocTypeMeta, problems: string[] } {
   const problems: string[] = []
   if (!docTypeNamePattern.test(definition.name)) {
     problems.push(`DocType name "${definition.name}" must start with a letter and hold only letters, digits, spaces, "_" and "-" (61 characters at most)`)
@@ -203,7 +204,6 @@ export function compileDocType (definition: DocTypeDefinition, source: string): 
   const searchFields = splitList(definition.search_fields).filter((f) => fieldsByName.has(f))
   const titleField = (definition.title_field ?? '').trim() || undefined
 
-  if (problems.length > 0) return { problems }
   return {
     problems,
     meta: {
