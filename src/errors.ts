@@ -100,3 +100,5 @@ export class BadRequest extends FrappeError {
 export class JSONDecodeError extends FrappeError {
   override readonly statusCode: number = 400
 }
+export class InvalidEmailAddressError extends ValidationError {}
+export class InvalidPhoneNumberError extends ValidationError {}

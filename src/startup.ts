@@ -14,6 +14,8 @@ export interface Site {
   readonly db: Db
   readonly registry: MetaRegistry
   readonly administrator: AdministratorCredentials
+  /** The migrations this start applied. */
+  readonly migrationsApplied: readonly string[]
   /** How many demo records a new database was given. */
   readonly demoRecords: number
 }
@@ -30,14 +32,15 @@ export async function openSite (config: Config): Promise<Site> {
   const registry = loadSiteDocTypes(config)
   const db = openDatabase(config.databaseUrl)
   try {
-    await migrateToLatest(db)
+    const migrations = await migrateToLatest(db)
+    const migrationsApplied = (migrations.results ?? []).map((result) => result.migrationName)
     await syncDocTypeTables(db, registry)
     const adminKey = config.adminApiKey !== undefined && config.adminApiSecret !== undefined
       ? { api_key: config.adminApiKey, api_secret: config.adminApiSecret }
       : undefined
     const administrator = await ensureSystemRecords(db, registry, { adminPassword: config.adminPassword, adminKey })
     const demoRecords = administrator.created && config.seedDemoData ? await seedDemoData(db, registry, demoDataFile) : 0
-    return { db, registry, administrator, demoRecords }
+    return { db, registry, administrator, migrationsApplied, demoRecords }
   } catch (error) {
     await db.destroy()
     throw error

@@ -1,6 +1,8 @@
 import type { Transaction } from 'kysely'
 import type { Database, DocumentRow } from '../db/tables.js'
-import { LinkValidationError, MandatoryError, ValidationError, type ServerMessage } from '../errors.js'
+import {
+  InvalidEmailAddressError, InvalidPhoneNumberError, LinkValidationError, MandatoryError, ValidationError, type ServerMessage
+} from '../errors.js'
 import type { DocTypeMeta, FieldMeta } from '../meta/doctype-meta.js'
 import { isEmptyValue } from '../meta/field-values.js'
 import { virtualDocTypes, type MetaRegistry } from '../meta/registry.js'
@@ -104,6 +106,39 @@ export function validateSelects (registry: MetaRegistry, doc: PendingDocument): 
       const options = field.selectOptions.filter((o) => o !== '').map((o) => `"${o}"`).join(', ')
       const prefix = rowNumber === undefined ? '' : `Row #${rowNumber}: `
       throw new ValidationError(`${prefix}${field.label} cannot be "${String(value)}". It should be one of ${options}`)
+    }
+  }
+}
+
+const emailPattern = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/
+const phonePattern = /^[0-9 +_\-,.*#()]{1,20}$/
+const personNamePattern = /^[\p{L}\p{N}_][\p{L}\p{N}_'-]*([ \p{L}\p{N}_][\p{L}\p{N}_'-]+)*$/u
+
+function isUrl (value: string): boolean {
+  try {
+    return new URL(value).host !== ''
+  } catch {
+    return false
+  }
+}
+
+/** Frappe's checks for Data fields whose options say what they hold. */
+const dataOptionChecks: Readonly<Record<string, (value: string) => ValidationError | undefined>> = {
+  Email: (value) => value.split(',').every((email) => emailPattern.test(email.trim())) ? undefined : new InvalidEmailAddressError(`${value} is not a valid Email Address`),
+  Phone: (value) => phonePattern.test(value) ? undefined : new InvalidPhoneNumberError(`${value} is not a valid Phone Number`),
+  URL: (value) => isUrl(value) ? undefined : new ValidationError(`${value} is not a valid URL`),
+  Name: (value) => personNamePattern.test(value) ? undefined : new ValidationError(`${value} is not a valid Name`)
+}
+
+/** Data fields with Email, Phone, URL or Name as options must hold such a value (or none). */
+export function validateDataOptions (registry: MetaRegistry, doc: PendingDocument): void {
+  for (const { meta, row } of everyRow(registry, doc)) {
+    for (const field of meta.columns) {
+      const check = field.fieldtype === 'Data' ? dataOptionChecks[field.options] : undefined
+      const value = row[field.fieldname]
+      if (check === undefined || value === null || value === undefined || String(value).trim() === '') continue
+      const error = check(String(value).trim())
+      if (error !== undefined) throw error
     }
   }
 }

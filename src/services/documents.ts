@@ -10,7 +10,7 @@ import { now } from './clock.js'
 import type { ServiceContext } from './context.js'
 import { assertNotLinked } from './document-links.js'
 import { readDocument, readRow, toWireDocument, type WireDocument } from './document-store.js'
-import { validateLinks, validateMandatory, validateSelects, type PendingDocument } from './document-validation.js'
+import { validateDataOptions, validateLinks, validateMandatory, validateSelects, type PendingDocument } from './document-validation.js'
 import { columnValues, inputRows, inputValues, newValues, type DocumentInput } from './document-values.js'
 import { assertChangesAllowedAfterSubmit, nextDocstatus } from './docstatus.js'
 import { newName, randomName, namingRule } from './naming.js'
@@ -125,8 +125,9 @@ async function freeRandomName (trx: Transaction<Database>, meta: DocTypeMeta): P
 
 /** Validates and stores a document and its child rows, in Frappe's order of checks. */
 async function validateAndWrite (ctx: ServiceContext, trx: Transaction<Database>, doc: PendingDocument, write: () => Promise<unknown>): Promise<WireDocument> {
-  validateSelects(ctx.registry, doc)
   validateMandatory(ctx.registry, doc)
+  validateDataOptions(ctx.registry, doc)
+  validateSelects(ctx.registry, doc)
   const name = String(doc.row.name)
   await translateConstraint(doc.meta, name, write)
   await writeChildren(trx, ctx.registry, doc)
