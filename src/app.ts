@@ -5,6 +5,7 @@ import { authenticationPlugin } from './plugins/authentication.js'
 import { bodyParsersPlugin } from './plugins/body-parsers.js'
 import { databasePlugin } from './plugins/database.js'
 import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
+import { methodRoutes } from './routes/api/method.js'
 import { resourceRoutes } from './routes/api/resource.js'
 import type { Site } from './startup.js'
 
@@ -40,7 +41,10 @@ export async function buildApp ({ config, site, logger }: AppOptions): Promise<F
   await app.register(bodyParsersPlugin)
   await app.register(authenticationPlugin)
 
-  for (const prefix of ['/api/resource', '/api/v1/resource']) await app.register(resourceRoutes, { prefix })
+  for (const api of ['/api', '/api/v1']) {
+    await app.register(resourceRoutes, { prefix: `${api}/resource` })
+    await app.register(methodRoutes, { prefix: `${api}/method` })
+  }
 
   return app
 }
