@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { loadConfig, type Config } from './config.js'
 import { FrappeError } from './errors.js'
@@ -93,9 +94,13 @@ function describe (error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-/** Runs the command line; the exit code is 0 on success, 1 on any failure. */
+/**
+ * Runs the command line; the exit code is 0 on success, 1 on any failure. A `.env` file in the
+ * working folder fills in variables that the environment does not set.
+ */
 export async function main (argv: readonly string[], output: Output = terminal): Promise<number> {
   try {
+    if (existsSync('.env')) process.loadEnvFile('.env')
     await buildCli(() => loadConfig(), output).parseAsync([...argv])
     return 0
   } catch (error) {

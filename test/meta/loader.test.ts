@@ -110,7 +110,7 @@ t.test('a field added to a definition adds its column at the next start', async 
     permissions: [{ role: 'All', read: 1, write: 1, create: 1 }]
   }
   writeDocType(dir, 'plant', definition)
-  const env = { DATABASE_URL: join(dir, 'data', 'site.db'), DOCTYPES_DIR: dir, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false' }
+  const env = { DATABASE_URL: join(dir, 'data', 'site.db'), DOCTYPES_DIR: dir, LOG_LEVEL: 'silent' }
   const first = await buildTestApp(t, env)
   t.equal((await call(first.app, first.keys.administrator, { method: 'POST', url: '/api/resource/Plant', payload: { plant_name: 'Fern' } })).statusCode, 200)
   await first.app.close()
