@@ -15,6 +15,7 @@ import { columnValues, inputRows, inputValues, newValues, type DocumentInput } f
 import { assertChangesAllowedAfterSubmit, nextDocstatus } from './docstatus.js'
 import { newName, randomName, namingRule } from './naming.js'
 import { assertRight } from './permissions.js'
+import { assertDeletable } from './system-records.js'
 
 function notFound (meta: DocTypeMeta, name: string): DoesNotExistError {
   return new DoesNotExistError(`${meta.name} ${name} not found`)
@@ -207,6 +208,7 @@ export async function deleteDocument (ctx: ServiceContext, doctype: string, name
     if (row === undefined) throw new DoesNotExistError()
     const exactName = String(row.name)
     assertRight(ctx.user, meta, 'delete', exactName)
+    assertDeletable(meta.name, exactName)
     if (Number(row.docstatus) === 1) {
       throw new ValidationError(`${meta.name} ${exactName}: Submitted Record cannot be deleted. You must Cancel it first.`)
     }

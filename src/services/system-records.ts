@@ -1,4 +1,5 @@
 import type { Db } from '../db/tables.js'
+import { ValidationError } from '../errors.js'
 import type { MetaRegistry } from '../meta/registry.js'
 import { createApiKey, type IssuedKey } from './auth/api-keys.js'
 import { hashPassword, randomHex } from './auth/secrets.js'
@@ -7,6 +8,16 @@ import { randomName } from './naming.js'
 import { administrator, automaticRoles, deskUserRole, guest } from './users.js'
 
 export const systemManager = 'System Manager'
+
+/** Records every site needs: Frappe refuses to delete them, and so do we. */
+const standardRecords: Readonly<Record<string, ReadonlySet<string>>> = {
+  User: new Set([administrator, guest]),
+  Role: new Set([administrator, systemManager, guest, ...automaticRoles, deskUserRole])
+}
+
+export function assertDeletable (doctype: string, name: string): void {
+  if (standardRecords[doctype]?.has(name) === true) throw new ValidationError(`${doctype} ${name} is a standard record and cannot be deleted`)
+}
 
 async function ensureRole (db: Db, role: string, timestamp: string): Promise<void> {
   await db.insertInto('tabRole')

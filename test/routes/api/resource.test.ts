@@ -284,3 +284,17 @@ t.test('docstatus stays 0 on a DocType that is not submittable', async (t) => {
   t.equal(res.statusCode, 417)
   t.equal(res.json().exc_type, 'DocstatusTransitionError')
 })
+
+t.test('the standard users and roles cannot be deleted', async (t) => {
+  const { app, keys } = await buildTestApp(t)
+  for (const url of ['/api/resource/User/Administrator', '/api/resource/User/Guest', '/api/resource/Role/All', '/api/resource/Role/Guest']) {
+    const res = await call(app, keys.administrator, { method: 'DELETE', url })
+    t.equal(res.statusCode, 417, url)
+    t.match(serverMessages(res.json())[0]?.message, /is a standard record and cannot be deleted/)
+  }
+  const user = await call(app, keys.manager, { method: 'DELETE', url: '/api/resource/User/viewer@example.com' })
+  t.equal(user.statusCode, 202, 'other users can be deleted')
+  const gone = await app.inject({ method: 'GET', url: '/api/resource/ToDo', headers: { authorization: `token ${keys.viewer.api_key}:${keys.viewer.api_secret}` } })
+  t.equal(gone.statusCode, 401, 'and their keys go with them')
+  t.equal(gone.json().reason, 'unknown_key')
+})
