@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely'
 import { caseInsensitive, withChildColumns, withStandardColumns } from '../src/db/columns.js'
 
-/** Users, roles and their link, in Frappe's own tables so that Link fields can point at them. */
+/**
+ * Users, roles and their link, in Frappe's own tables so that Link fields can point at them;
+ * name counters, Single DocTypes' values, API keys and password hashes.
+ */
 export async function up (db: Kysely<unknown>): Promise<void> {
   await withStandardColumns(db.schema.createTable('tabUser'))
     .addColumn('email', 'text', (c) => caseInsensitive(c.notNull().unique()))
@@ -28,6 +31,13 @@ export async function up (db: Kysely<unknown>): Promise<void> {
     .addColumn('current', 'integer', (c) => c.notNull().defaultTo(0))
     .execute()
 
+  await db.schema.createTable('tabSingles')
+    .addColumn('doctype', 'text', (c) => c.notNull())
+    .addColumn('field', 'text', (c) => c.notNull())
+    .addColumn('value', 'text')
+    .addPrimaryKeyConstraint('tabSingles_pk', ['doctype', 'field'])
+    .execute()
+
   await db.schema.createTable('api_keys')
     .addColumn('api_key', 'text', (c) => c.primaryKey())
     .addColumn('user', 'text', (c) => c.notNull().references('tabUser.name').onDelete('cascade'))
@@ -44,7 +54,7 @@ export async function up (db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down (db: Kysely<unknown>): Promise<void> {
-  for (const table of ['passwords', 'api_keys', 'tabSeries', 'tabHas Role', 'tabRole', 'tabUser']) {
+  for (const table of ['passwords', 'api_keys', 'tabSingles', 'tabSeries', 'tabHas Role', 'tabRole', 'tabUser']) {
     await db.schema.dropTable(table).execute()
   }
 }

@@ -67,13 +67,15 @@ async function createIndexes (db: Db, meta: DocTypeMeta): Promise<void> {
 
 /**
  * Brings each DocType's table in line with its definition: a new DocType gets its table, a new
- * field its column. Columns of removed fields are kept, so that no data is lost.
+ * field its column. Columns of removed fields are kept, so that no data is lost. Single DocTypes
+ * have no table: their values live in tabSingles.
  */
 export async function syncDocTypeTables (db: Db, registry: MetaRegistry): Promise<void> {
   const tables = await db.introspection.getTables()
   const columnsByTable = new Map(tables.map((t) => [t.name, new Set(t.columns.map((c) => c.name))]))
   await db.transaction().execute(async (trx) => {
     for (const meta of registry.all()) {
+      if (meta.isSingle) continue
       const existing = columnsByTable.get(meta.table)
       if (existing === undefined) await createTable(trx, meta)
       else await addMissingColumns(trx, meta, existing)

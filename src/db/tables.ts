@@ -61,12 +61,20 @@ export interface SeriesTable {
   current: Generated<number>
 }
 
+/** The values of Single DocTypes, one row per field, as Frappe keeps them. */
+export interface SinglesTable {
+  doctype: string
+  field: string
+  value: string | null
+}
+
 /** The tables that migrations create. */
 export interface SystemTables {
   tabUser: UserTable
   tabRole: RoleTable
   'tabHas Role': HasRoleTable
   tabSeries: SeriesTable
+  tabSingles: SinglesTable
   api_keys: ApiKeyTable
   passwords: PasswordTable
 }

@@ -3,12 +3,19 @@ import type { Database } from '../db/tables.js'
 import { LinkExistsError } from '../errors.js'
 import type { DocTypeMeta } from '../meta/doctype-meta.js'
 import type { LinkReference, MetaRegistry } from '../meta/registry.js'
+import { readSingleRow } from './single-store.js'
 
 /** The document holding a link: the row itself, or the parent of a child row. */
 async function firstLinkingDocument (
   trx: Transaction<Database>, reference: LinkReference, name: string, target: string
 ): Promise<{ doctype: string, name: string } | undefined> {
   const { meta, field } = reference
+  if (meta.isSingle) {
+    const row = await readSingleRow(trx, meta, meta.name)
+    const holds = String(row?.[field.fieldname] ?? '').toLowerCase() === name.toLowerCase() &&
+      (field.fieldtype === 'Link' || row?.[field.options] === target)
+    return holds ? { doctype: meta.name, name: meta.name } : undefined
+  }
   let query = trx.selectFrom(meta.table).selectAll().where(field.fieldname, '=', name)
   if (field.fieldtype === 'Dynamic Link') query = query.where(field.options, '=', target)
   if (!meta.isTable && meta.name === target) query = query.where('name', '!=', name)

@@ -2,6 +2,7 @@ import type { Db, DocumentRow } from '../db/tables.js'
 import type { DocTypeMeta } from '../meta/doctype-meta.js'
 import { toWireValue } from '../meta/field-values.js'
 import type { MetaRegistry } from '../meta/registry.js'
+import { readSingleRow } from './single-store.js'
 
 /** A stored document: its own row and, per Table field, its child rows in `idx` order. */
 export interface StoredDocument {
@@ -12,6 +13,7 @@ export interface StoredDocument {
 export type WireDocument = Record<string, unknown>
 
 export async function readRow (db: Db, meta: DocTypeMeta, name: string): Promise<DocumentRow | undefined> {
+  if (meta.isSingle) return await readSingleRow(db, meta, name)
   return await db.selectFrom(meta.table).selectAll().where('name', '=', name).executeTakeFirst()
 }
 

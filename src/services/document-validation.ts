@@ -6,6 +6,7 @@ import {
 import type { DocTypeMeta, FieldMeta } from '../meta/doctype-meta.js'
 import { isEmptyValue } from '../meta/field-values.js'
 import { virtualDocTypes, type MetaRegistry } from '../meta/registry.js'
+import { readRow } from './document-store.js'
 
 /** A document on its way to the database: its row and the rows of each Table field. */
 export interface PendingDocument {
@@ -34,7 +35,7 @@ async function existingName (trx: Transaction<Database>, registry: MetaRegistry,
   if (virtualDocTypes.has(target)) return registry.findIgnoringCase(value)?.name
   const meta = registry.find(target)
   if (meta === undefined) return undefined
-  const row = await trx.selectFrom(meta.table).select('name').where('name', '=', value).executeTakeFirst()
+  const row = await readRow(trx, meta, value)
   return row === undefined ? undefined : String(row.name)
 }
 

@@ -15,16 +15,23 @@ import { columnValues, inputRows, inputValues, newValues, type DocumentInput } f
 import { assertChangesAllowedAfterSubmit, nextDocstatus } from './docstatus.js'
 import { newName, randomName, namingRule } from './naming.js'
 import { assertRight } from './permissions.js'
+import { writeSingleRow } from './single-store.js'
 import { assertDeletable } from './system-records.js'
 
 function notFound (meta: DocTypeMeta, name: string): DoesNotExistError {
   return new DoesNotExistError(`${meta.name} ${name} not found`)
 }
 
-/** Child rows cannot be written on their own: Frappe saves them through the parent document. */
-function assertNotChildTable (meta: DocTypeMeta): void {
+/**
+ * Child rows cannot be written on their own (Frappe saves them through the parent document), and
+ * a Single DocType's one document is only ever updated.
+ */
+function assertWritable (meta: DocTypeMeta, action: 'create' | 'update' | 'delete'): void {
   if (meta.isTable) {
     throw new ValidationError(`${meta.name} is a child table: change its rows through the parent document's table field`)
+  }
+  if (meta.isSingle && action !== 'update') {
+    throw new ValidationError(`${meta.name} is a Single DocType: its one document is read and updated at /api/resource/${meta.name}/${meta.name}`)
   }
 }
 
@@ -140,7 +147,7 @@ async function validateAndWrite (ctx: ServiceContext, trx: Transaction<Database>
 /** POST: a new document, with its child rows, in one transaction. */
 export async function insertDocument (ctx: ServiceContext, doctype: string, input: DocumentInput): Promise<WireDocument> {
   const meta = ctx.registry.get(doctype)
-  assertNotChildTable(meta)
+  assertWritable(meta, 'create')
   return await ctx.db.transaction().execute(async (trx) => {
     const timestamp = now()
     const docstatus = nextDocstatus(meta, 0, input.docstatus, true)
@@ -168,7 +175,7 @@ export async function insertDocument (ctx: ServiceContext, doctype: string, inpu
 /** PUT: merges the input into the stored document; a Table field sent replaces that table. */
 export async function updateDocument (ctx: ServiceContext, doctype: string, name: string, input: DocumentInput): Promise<WireDocument> {
   const meta = ctx.registry.get(doctype)
-  assertNotChildTable(meta)
+  assertWritable(meta, 'update')
   return await ctx.db.transaction().execute(async (trx) => {
     const stored = await readDocument(trx, ctx.registry, meta, name)
     if (stored === undefined) throw notFound(meta, name)
@@ -181,11 +188,14 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
     }
     const docstatus = nextDocstatus(meta, Number(stored.row.docstatus), input.docstatus, false)
     assertChangesAllowedAfterSubmit(ctx.registry, meta, stored, input)
+    const timestamp = now()
     const row: DocumentRow = {
       ...columnValues(meta, stored.row),
       ...inputValues(meta, input),
       name: stored.row.name ?? name,
-      modified: now(),
+      owner: stored.row.owner ?? ctx.user.name,
+      creation: stored.row.creation ?? timestamp,
+      modified: timestamp,
       modified_by: ctx.user.name,
       docstatus: docstatus.value
     }
@@ -193,6 +203,7 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
     if (docstatus.right !== undefined) assertRight(ctx.user, meta, docstatus.right, name)
     await validateLinks(trx, ctx.registry, doc)
     return await validateAndWrite(ctx, trx, doc, async () => {
+      if (meta.isSingle) return await writeSingleRow(trx, meta, row)
       const { name: key, ...values } = columnValues(meta, row)
       await trx.updateTable(meta.table).set(values).where('name', '=', key ?? name).execute()
     })
@@ -202,7 +213,7 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
 /** DELETE: removes a document and its child rows, unless it is submitted or linked. */
 export async function deleteDocument (ctx: ServiceContext, doctype: string, name: string): Promise<void> {
   const meta = ctx.registry.get(doctype)
-  assertNotChildTable(meta)
+  assertWritable(meta, 'delete')
   await ctx.db.transaction().execute(async (trx) => {
     const row = await readRow(trx, meta, name)
     if (row === undefined) throw new DoesNotExistError()

@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely'
 import type { ColumnValue } from '../db/tables.js'
-import { DataError, PermissionError } from '../errors.js'
+import { DataError, PermissionError, ValidationError } from '../errors.js'
 import type { DocTypeMeta } from '../meta/doctype-meta.js'
 import { toWireValue } from '../meta/field-values.js'
 import type { ServiceContext } from './context.js'
@@ -81,6 +81,7 @@ function wireRow (columns: readonly SelectedColumn[], row: Record<string, Column
  */
 export async function listDocuments (ctx: ServiceContext, doctype: string, params: ListParams): Promise<ListRow[]> {
   const meta = ctx.registry.get(doctype)
+  if (meta.isSingle) throw new ValidationError(`${meta.name} is a Single DocType: read its one document at /api/resource/${meta.name}/${meta.name}`)
   const governing = governingDocType(ctx, meta, params.parent)
   assertRight(ctx.user, governing, 'read')
   const columns = parseFields(meta, params.fields)
