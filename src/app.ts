@@ -36,6 +36,8 @@ export async function buildApp ({ config, site, logger }: AppOptions): Promise<F
   })
 
   await app.register(sensible)
+  // Every answer is about one user's data: no cache may keep it (Frappe's newer versions agree).
+  app.addHook('onSend', async (_request, reply) => { reply.preventCache() })
   await app.register(errorHandlerPlugin)
   await app.register(databasePlugin, { db: site.db, registry: site.registry })
   await app.register(bodyParsersPlugin)

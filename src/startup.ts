@@ -2,6 +2,7 @@ import { openDatabase } from './db/connection.js'
 import { syncDocTypeTables } from './db/doctype-tables.js'
 import { migrateToLatest } from './db/migrator.js'
 import type { Db } from './db/tables.js'
+import { inTransaction } from './db/transactions.js'
 import type { Config } from './config.js'
 import { loadDocTypes } from './meta/loader.js'
 import type { MetaRegistry } from './meta/registry.js'
@@ -26,7 +27,8 @@ export function loadSiteDocTypes (config: Config): MetaRegistry {
 
 /**
  * Everything a start does before serving: load and check the DocTypes, open the database,
- * migrate the system tables, sync the DocType tables, and give a new database its records.
+ * migrate the system tables, sync the DocType tables, and give a new database its records (in one
+ * transaction, so that a start that fails there leaves the database new for the next one).
  */
 export async function openSite (config: Config): Promise<Site> {
   const registry = loadSiteDocTypes(config)
@@ -38,8 +40,11 @@ export async function openSite (config: Config): Promise<Site> {
     const adminKey = config.adminApiKey !== undefined && config.adminApiSecret !== undefined
       ? { api_key: config.adminApiKey, api_secret: config.adminApiSecret }
       : undefined
-    const administrator = await ensureSystemRecords(db, registry, { adminPassword: config.adminPassword, adminKey })
-    const demoRecords = administrator.created && config.seedDemoData ? await seedDemoData(db, registry, demoDataFile) : 0
+    const { administrator, demoRecords } = await inTransaction(db, async (trx) => {
+      const administrator = await ensureSystemRecords(trx, registry, { adminPassword: config.adminPassword, adminKey })
+      const demoRecords = administrator.created && config.seedDemoData ? await seedDemoData(trx, registry, demoDataFile) : 0
+      return { administrator, demoRecords }
+    })
     return { db, registry, administrator, migrationsApplied, demoRecords }
   } catch (error) {
     await db.destroy()

@@ -49,8 +49,6 @@ export interface DocTypeMeta {
   readonly fieldsByName: ReadonlyMap<string, FieldMeta>
   readonly sortField: string
   readonly sortOrder: 'asc' | 'desc'
-  readonly searchFields: readonly string[]
-  readonly titleField: string | undefined
   readonly permissions: readonly PermissionRule[]
 }
 
@@ -132,11 +130,6 @@ function compilePermission (row: NonNullable<DocTypeDefinition['permissions']>[n
   }
 }
 
-/** Names in a comma-separated list, such as `search_fields`. */
-function splitList (text: string | null | undefined): string[] {
-  return (text ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
-}
-
 /**
  * Turns a schema-valid definition into the metadata the server runs on, and the list of
  * everything wrong with it (the metadata is then partial, kept only so that references to
@@ -201,9 +194,6 @@ export function compileDocType (definition: DocTypeDefinition, source: string): 
   const sortOrder = (definition.sort_order ?? '').trim().toLowerCase() || 'desc'
   if (sortOrder !== 'asc' && sortOrder !== 'desc') problems.push(`sort_order must be ASC or DESC, not "${definition.sort_order ?? ''}"`)
 
-  const searchFields = splitList(definition.search_fields).filter((f) => fieldsByName.has(f))
-  const titleField = (definition.title_field ?? '').trim() || undefined
-
   return {
     problems,
     meta: {
@@ -220,8 +210,6 @@ export function compileDocType (definition: DocTypeDefinition, source: string): 
       fieldsByName,
       sortField,
       sortOrder: sortOrder === 'asc' ? 'asc' : 'desc',
-      searchFields,
-      titleField: titleField !== undefined && fieldsByName.has(titleField) ? titleField : undefined,
       permissions: (definition.permissions ?? []).map(compilePermission)
     }
   }

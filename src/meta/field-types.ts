@@ -50,8 +50,6 @@ const storageByFieldType: Readonly<Record<string, StorageKind | null>> = {
   Fold: null
 }
 
-export const knownFieldTypes: readonly string[] = Object.keys(storageByFieldType)
-
 /** The storage of a field type: null for layout-only types, undefined for an unknown one. */
 export function storageOf (fieldtype: string): StorageKind | null | undefined {
   return storageByFieldType[fieldtype]

@@ -21,7 +21,7 @@ function isRealDate (year: string, month: string, day: string): boolean {
   return date.getUTCFullYear() === Number(year) && date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day)
 }
 
-function pad (value: string | number, width: number): string {
+export function pad (value: string | number, width = 2): string {
   return String(value).padStart(width, '0')
 }
 
@@ -52,7 +52,7 @@ export function normalizeTime (text: string): string | undefined {
 }
 
 function toNumber (field: FieldMeta, value: unknown, integer: boolean): number {
-  if (value === null || value === undefined || value === '') return 0
+  if (isBlank(value)) return 0
   if (typeof value === 'boolean') return value ? 1 : 0
   const number = typeof value === 'number' ? value : typeof value === 'string' && numberText.test(value.trim()) ? Number(value) : Number.NaN
   if (!Number.isFinite(number)) throw invalid(field, value, integer ? 'a whole number' : 'a number')
@@ -79,14 +79,14 @@ export function toColumnValue (field: FieldMeta, value: unknown): ColumnValue {
     case 'rating':
       return Math.min(1, Math.max(0, toNumber(field, value, false)))
     case 'check': {
-      if (value === null || value === undefined || value === '' || value === false || value === 0 || value === '0' || value === 'false') return 0
+      if (isBlank(value) || value === false || value === 0 || value === '0' || value === 'false') return 0
       if (value === true || value === 1 || value === '1' || value === 'true') return 1
       throw invalid(field, value, '0 or 1')
     }
     case 'date':
     case 'datetime':
     case 'time': {
-      if (value === null || value === undefined || value === '') return null
+      if (isBlank(value)) return null
       const text = typeof value === 'string' ? value : ''
       const normalized = field.storage === 'date' ? normalizeDate(text) : field.storage === 'datetime' ? normalizeDatetime(text) : normalizeTime(text)
       if (normalized === undefined) {
@@ -96,7 +96,7 @@ export function toColumnValue (field: FieldMeta, value: unknown): ColumnValue {
       return normalized
     }
     case 'json': {
-      if (value === null || value === undefined || value === '') return null
+      if (isBlank(value)) return null
       if (typeof value !== 'string') return JSON.stringify(value)
       try {
         JSON.parse(value)
@@ -141,6 +141,11 @@ export function toWireValue (field: FieldMeta, value: ColumnValue): ColumnValue 
     default:
       return value
   }
+}
+
+/** No value at all: null, undefined or the empty string. */
+export function isBlank (value: unknown): value is null | undefined | '' {
+  return value === null || value === undefined || value === ''
 }
 
 /** Whether a value counts as missing for a mandatory field (a Text Editor with only markup too). */

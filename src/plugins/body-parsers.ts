@@ -1,27 +1,58 @@
 import formbody from '@fastify/formbody'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { JSONDecodeError, ValidationError } from '../errors.js'
+import { JSONDecodeError, RequestEntityTooLarge, ValidationError } from '../errors.js'
+
+/** `application/json` and any `+json` type, with or without parameters such as a charset. */
+const jsonContentType = /^application\/([\w.-]+\+)?json\s*(;.*)?$/i
+
+export function isJsonRequest (request: FastifyRequest): boolean {
+  return jsonContentType.test(request.headers['content-type'] ?? '')
+}
+
+/** Frappe's reading of a JSON body: an object is the parameters, a list becomes `data`. */
+function parseJsonBody (text: string): unknown {
+  if (text.trim() === '') return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new JSONDecodeError(`The request body is not valid JSON: ${(error as Error).message}`)
+  }
+  if (Array.isArray(parsed)) return { data: parsed }
+  if (typeof parsed !== 'object' || parsed === null) throw new ValidationError('Invalid request arguments')
+  return parsed
+}
+
+async function readRawBody (request: FastifyRequest, limit: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request.raw) {
+    size += (chunk as Buffer).length
+    if (size > limit) throw new RequestEntityTooLarge('Request body is too large')
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
 
 /**
  * Frappe's request bodies: JSON (an empty one too: frappe-js-sdk sends `Content-Type:
- * application/json` with no body on every DELETE) and HTML form fields.
+ * application/json` with no body on every DELETE) and HTML form fields. Frappe also reads a JSON
+ * body sent with GET, which Fastify leaves unread, so this plugin reads it.
  */
 export const bodyParsersPlugin = fp(async (app: FastifyInstance) => {
   app.removeContentTypeParser(['application/json', 'text/plain'])
-  app.addContentTypeParser(/^application\/([\w.-]+\+)?json$/i, { parseAs: 'string' }, (_request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8')
-    if (text.trim() === '') { done(null, undefined); return }
-    let parsed: unknown
+  app.addContentTypeParser(jsonContentType, { parseAs: 'string' }, (_request, body, done) => {
     try {
-      parsed = JSON.parse(text)
+      done(null, parseJsonBody(typeof body === 'string' ? body : body.toString('utf8')))
     } catch (error) {
-      done(new JSONDecodeError(`The request body is not valid JSON: ${(error as Error).message}`), undefined)
-      return
+      done(error as Error, undefined)
     }
-    if (Array.isArray(parsed)) { done(null, { data: parsed }); return }
-    if (typeof parsed !== 'object' || parsed === null) { done(new ValidationError('Invalid request arguments'), undefined); return }
-    done(null, parsed)
   })
   await app.register(formbody)
+  app.addHook('preValidation', async (request) => {
+    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined
+    if (request.method !== 'GET' || !hasBody || !isJsonRequest(request)) return
+    request.body = parseJsonBody(await readRawBody(request, app.initialConfig.bodyLimit ?? 1024 * 1024))
+  })
 }, { name: 'body-parsers' })

@@ -32,7 +32,7 @@ export function toFrappeError (error: unknown): FrappeError {
 /** Frappe's v1 error body: keys in the order Frappe writes them, no traceback ever. */
 export function errorBody (error: FrappeError): Record<string, unknown> {
   const body: Record<string, unknown> = {}
-  const plain = error.message.replace(/<[^>]+>/g, '')
+  const plain = error.message.replace(/<\/?(strong|b|em|i|a|p|span|br)\b[^>]*>/gi, '')
   if (error.statusCode !== 404) body.exception = `frappe.exceptions.${error.excType}${plain === '' ? '' : `: ${plain}`}`
   body.exc_type = error.excType
   if (error.serverMessages.length > 0) {

@@ -1,12 +1,9 @@
 import type { FastifyRequest } from 'fastify'
 import { ValidationError } from '../errors.js'
+import { isJsonRequest } from '../plugins/body-parsers.js'
 import { jsonParam } from '../services/request-params.js'
 
 export type FormDict = Record<string, unknown>
-
-function isJson (request: FastifyRequest): boolean {
-  return /^application\/([\w.-]+\+)?json/i.test(request.headers['content-type'] ?? '')
-}
 
 /**
  * Frappe's `form_dict`: a JSON body is the whole parameter set; otherwise query parameters with
@@ -16,7 +13,7 @@ export function formDict (request: FastifyRequest): FormDict {
   const body = request.body
   const query = request.query as FormDict
   const params: FormDict = typeof body === 'object' && body !== null
-    ? (isJson(request) ? { ...body } : { ...query, ...body })
+    ? (isJsonRequest(request) ? { ...body } : { ...query, ...body })
     : { ...query }
   delete params._
   return params

@@ -1,8 +1,5 @@
 import { performance } from 'node:perf_hooks'
-
-function pad (value: number, width = 2): string {
-  return String(value).padStart(width, '0')
-}
+import { pad } from '../meta/field-values.js'
 
 /**
  * The current local time as Frappe stores it, `YYYY-MM-DD HH:MM:SS.ffffff`: microseconds keep

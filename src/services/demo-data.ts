@@ -9,9 +9,14 @@ interface DemoRecord {
   [field: string]: unknown
 }
 
+function isDemoRecord (value: unknown): value is DemoRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as DemoRecord).doctype === 'string'
+}
+
 /** Inserts the demo records (a JSON list of documents, each with its `doctype`) as Administrator. */
 export async function seedDemoData (db: Db, registry: MetaRegistry, file: string): Promise<number> {
-  const records = JSON.parse(readFileSync(file, 'utf8')) as DemoRecord[]
+  const records: unknown = JSON.parse(readFileSync(file, 'utf8'))
+  if (!Array.isArray(records) || !records.every(isDemoRecord)) throw new Error(`${file} must hold a list of documents, each with its doctype`)
   const ctx = asAdministrator(db, registry)
   for (const { doctype, ...fields } of records) await insertDocument(ctx, doctype, fields)
   return records.length

@@ -16,7 +16,7 @@ export interface DocstatusTransition {
 
 function requestedDocstatus (requested: unknown, current: number): number {
   if (requested === undefined || requested === null || requested === '') return current
-  const value = Number(requested)
+  const value = typeof requested === 'number' || (typeof requested === 'string' && /^\s*\d\s*$/.test(requested)) ? Number(requested) : Number.NaN
   if (value !== 0 && value !== 1 && value !== 2) throw new ValidationError(`docstatus must be 0, 1 or 2, not ${JSON.stringify(requested)}`)
   return value
 }

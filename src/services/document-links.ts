@@ -1,5 +1,4 @@
-import type { Transaction } from 'kysely'
-import type { Database } from '../db/tables.js'
+import type { Db } from '../db/tables.js'
 import { LinkExistsError } from '../errors.js'
 import type { DocTypeMeta } from '../meta/doctype-meta.js'
 import type { LinkReference, MetaRegistry } from '../meta/registry.js'
@@ -7,7 +6,7 @@ import { readSingleRow } from './single-store.js'
 
 /** The document holding a link: the row itself, or the parent of a child row. */
 async function firstLinkingDocument (
-  trx: Transaction<Database>, reference: LinkReference, name: string, target: string
+  trx: Db, reference: LinkReference, name: string, target: string
 ): Promise<{ doctype: string, name: string } | undefined> {
   const { meta, field } = reference
   if (meta.isSingle) {
@@ -30,7 +29,7 @@ async function firstLinkingDocument (
  * Frappe refuses to delete a document that another one links to, so that no Link is left
  * pointing at nothing. A document's links to itself do not count.
  */
-export async function assertNotLinked (trx: Transaction<Database>, registry: MetaRegistry, meta: DocTypeMeta, name: string): Promise<void> {
+export async function assertNotLinked (trx: Db, registry: MetaRegistry, meta: DocTypeMeta, name: string): Promise<void> {
   for (const reference of [...registry.linksTo(meta.name), ...registry.dynamicLinks()]) {
     const linking = await firstLinkingDocument(trx, reference, name, meta.name)
     if (linking === undefined) continue

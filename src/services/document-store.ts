@@ -17,7 +17,7 @@ export async function readRow (db: Db, meta: DocTypeMeta, name: string): Promise
   return await db.selectFrom(meta.table).selectAll().where('name', '=', name).executeTakeFirst()
 }
 
-export async function readChildren (db: Db, registry: MetaRegistry, meta: DocTypeMeta, parent: string): Promise<Map<string, DocumentRow[]>> {
+async function readChildren (db: Db, registry: MetaRegistry, meta: DocTypeMeta, parent: string): Promise<Map<string, DocumentRow[]>> {
   const children = new Map<string, DocumentRow[]>()
   for (const table of meta.tables) {
     const child = registry.get(table.options)

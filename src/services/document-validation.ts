@@ -1,10 +1,9 @@
-import type { Transaction } from 'kysely'
-import type { Database, DocumentRow } from '../db/tables.js'
+import type { Db, DocumentRow } from '../db/tables.js'
 import {
   InvalidEmailAddressError, InvalidPhoneNumberError, LinkValidationError, MandatoryError, ValidationError, type ServerMessage
 } from '../errors.js'
 import type { DocTypeMeta, FieldMeta } from '../meta/doctype-meta.js'
-import { isEmptyValue } from '../meta/field-values.js'
+import { isBlank, isEmptyValue } from '../meta/field-values.js'
 import { virtualDocTypes, type MetaRegistry } from '../meta/registry.js'
 import { readRow } from './document-store.js'
 
@@ -31,7 +30,7 @@ function everyRow (registry: MetaRegistry, doc: PendingDocument): RowInTable[] {
   return rows
 }
 
-async function existingName (trx: Transaction<Database>, registry: MetaRegistry, target: string, value: string): Promise<string | undefined> {
+async function existingName (trx: Db, registry: MetaRegistry, target: string, value: string): Promise<string | undefined> {
   if (virtualDocTypes.has(target)) return registry.findIgnoringCase(value)?.name
   const meta = registry.find(target)
   if (meta === undefined) return undefined
@@ -47,13 +46,13 @@ function linkTarget (field: FieldMeta, row: DocumentRow): string {
  * Every Link and Dynamic Link value must name an existing document. As in Frappe the match
  * ignores letter case and the stored value takes the target's exact name.
  */
-export async function validateLinks (trx: Transaction<Database>, registry: MetaRegistry, doc: PendingDocument): Promise<void> {
+export async function validateLinks (trx: Db, registry: MetaRegistry, doc: PendingDocument): Promise<void> {
   const missing: string[] = []
   for (const { meta, row, rowNumber } of everyRow(registry, doc)) {
     for (const field of meta.columns) {
       if (field.fieldtype !== 'Link' && field.fieldtype !== 'Dynamic Link') continue
       const value = row[field.fieldname]
-      if (value === null || value === undefined || value === '') continue
+      if (isBlank(value)) continue
       const found = await existingName(trx, registry, linkTarget(field, row), String(value))
       if (found === undefined) {
         missing.push(`${rowNumber === undefined ? '' : `Row #${rowNumber}: `}${field.label}: ${String(value)}`)
@@ -98,7 +97,7 @@ export function validateSelects (registry: MetaRegistry, doc: PendingDocument): 
     for (const field of meta.columns) {
       if (field.fieldtype !== 'Select' || field.selectOptions.every((o) => o === '')) continue
       const value = row[field.fieldname]
-      if (value === null || value === undefined || value === '') continue
+      if (isBlank(value)) continue
       const trimmed = String(value).trim()
       if (field.selectOptions.includes(trimmed)) {
         row[field.fieldname] = trimmed
@@ -113,7 +112,7 @@ export function validateSelects (registry: MetaRegistry, doc: PendingDocument): 
 
 const emailPattern = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/
 const phonePattern = /^[0-9 +_\-,.*#()]{1,20}$/
-const personNamePattern = /^[\p{L}\p{N}_][\p{L}\p{N}_'-]*([ \p{L}\p{N}_][\p{L}\p{N}_'-]+)*$/u
+const personNamePattern = /^[\p{L}\p{N}_][\p{L}\p{N}_'-]*(?: [\p{L}\p{N}_'-]+)*$/u
 
 function isUrl (value: string): boolean {
   try {
@@ -137,7 +136,7 @@ export function validateDataOptions (registry: MetaRegistry, doc: PendingDocumen
     for (const field of meta.columns) {
       const check = field.fieldtype === 'Data' ? dataOptionChecks[field.options] : undefined
       const value = row[field.fieldname]
-      if (check === undefined || value === null || value === undefined || String(value).trim() === '') continue
+      if (check === undefined || isBlank(value) || String(value).trim() === '') continue
       const error = check(String(value).trim())
       if (error !== undefined) throw error
     }

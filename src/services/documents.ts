@@ -1,6 +1,6 @@
-import type { Transaction } from 'kysely'
 import { constraintViolation } from '../db/constraint-errors.js'
-import type { Database, DocumentRow } from '../db/tables.js'
+import type { Db, DocumentRow } from '../db/tables.js'
+import { inTransaction } from '../db/transactions.js'
 import {
   DoesNotExistError, DuplicateEntryError, TimestampMismatchError, UniqueValidationError, ValidationError
 } from '../errors.js'
@@ -13,7 +13,7 @@ import { readDocument, readRow, toWireDocument, type WireDocument } from './docu
 import { validateDataOptions, validateLinks, validateMandatory, validateSelects, type PendingDocument } from './document-validation.js'
 import { columnValues, inputRows, inputValues, newValues, type DocumentInput } from './document-values.js'
 import { assertChangesAllowedAfterSubmit, nextDocstatus } from './docstatus.js'
-import { newName, randomName, namingRule } from './naming.js'
+import { newName, randomName } from './naming.js'
 import { assertRight } from './permissions.js'
 import { writeSingleRow } from './single-store.js'
 import { assertDeletable } from './system-records.js'
@@ -51,8 +51,9 @@ export async function getDocument (ctx: ServiceContext, doctype: string, name: s
 }
 
 /**
- * The child rows of each Table field in the input. Rows that name an existing row of this
- * document keep their name, owner and creation; the others are new rows.
+ * The child rows of each Table field in the input. A row that names an existing row of this
+ * document keeps its name, owner and creation (once: a repeated name makes a new row); the others
+ * are new rows.
  */
 function childRows (
   ctx: ServiceContext, doc: { meta: DocTypeMeta, row: DocumentRow }, input: DocumentInput,
@@ -67,7 +68,9 @@ function childRows (
     const child = ctx.registry.get(table.options)
     const previous = new Map((stored.get(table.fieldname) ?? []).map((row) => [String(row.name).toLowerCase(), row]))
     children.set(table.fieldname, inputRows(table, input[table.fieldname]).map((rowInput, index) => {
-      const kept = typeof rowInput.name === 'string' ? previous.get(rowInput.name.toLowerCase()) : undefined
+      const key = typeof rowInput.name === 'string' ? rowInput.name.toLowerCase() : ''
+      const kept = previous.get(key)
+      previous.delete(key)
       return {
         ...(kept === undefined ? newValues(child, rowInput, ctx.user) : { ...columnValues(child, kept), ...inputValues(child, rowInput) }),
         name: kept?.name ?? randomName(),
@@ -86,7 +89,7 @@ function childRows (
   return children
 }
 
-async function writeChildren (trx: Transaction<Database>, registry: MetaRegistry, doc: PendingDocument): Promise<void> {
+async function writeChildren (trx: Db, registry: MetaRegistry, doc: PendingDocument): Promise<void> {
   for (const table of doc.meta.tables) {
     const child = registry.get(table.options)
     const rows = doc.children.get(table.fieldname) ?? []
@@ -122,23 +125,16 @@ function duplicateName (meta: DocTypeMeta, name: string): DuplicateEntryError {
   })
 }
 
-/** A random name no document of the DocType holds yet (Frappe retries 5 times too). */
-async function freeRandomName (trx: Transaction<Database>, meta: DocTypeMeta): Promise<string> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const name = randomName()
-    if (await readRow(trx, meta, name) === undefined) return name
-  }
-  throw new DuplicateEntryError(`Could not find a free name for a new ${meta.name}`)
-}
-
 /** Validates and stores a document and its child rows, in Frappe's order of checks. */
-async function validateAndWrite (ctx: ServiceContext, trx: Transaction<Database>, doc: PendingDocument, write: () => Promise<unknown>): Promise<WireDocument> {
+async function validateAndWrite (ctx: ServiceContext, trx: Db, doc: PendingDocument, write: () => Promise<unknown>): Promise<WireDocument> {
   validateMandatory(ctx.registry, doc)
   validateDataOptions(ctx.registry, doc)
   validateSelects(ctx.registry, doc)
   const name = String(doc.row.name)
-  await translateConstraint(doc.meta, name, write)
-  await writeChildren(trx, ctx.registry, doc)
+  await translateConstraint(doc.meta, name, async () => {
+    await write()
+    await writeChildren(trx, ctx.registry, doc)
+  })
   const saved = await readDocument(trx, ctx.registry, doc.meta, name)
   if (saved === undefined) throw new Error(`${doc.meta.name} ${name} vanished while being saved`)
   return toWireDocument(ctx.registry, doc.meta, saved)
@@ -148,7 +144,7 @@ async function validateAndWrite (ctx: ServiceContext, trx: Transaction<Database>
 export async function insertDocument (ctx: ServiceContext, doctype: string, input: DocumentInput): Promise<WireDocument> {
   const meta = ctx.registry.get(doctype)
   assertWritable(meta, 'create')
-  return await ctx.db.transaction().execute(async (trx) => {
+  return await inTransaction(ctx.db, async (trx) => {
     const timestamp = now()
     const docstatus = nextDocstatus(meta, 0, input.docstatus, true)
     const row: DocumentRow = {
@@ -164,7 +160,7 @@ export async function insertDocument (ctx: ServiceContext, doctype: string, inpu
     await validateLinks(trx, ctx.registry, doc)
     assertRight(ctx.user, meta, 'create')
     if (docstatus.right !== undefined) assertRight(ctx.user, meta, docstatus.right)
-    const name = namingRule(meta).kind === 'random' ? await freeRandomName(trx, meta) : await newName(trx, meta, row, input.name)
+    const name = await newName(trx, meta, row, input.name)
     if (await readRow(trx, meta, name) !== undefined) throw duplicateName(meta, name)
     row.name = name
     for (const rows of doc.children.values()) for (const child of rows) child.parent = name
@@ -176,7 +172,7 @@ export async function insertDocument (ctx: ServiceContext, doctype: string, inpu
 export async function updateDocument (ctx: ServiceContext, doctype: string, name: string, input: DocumentInput): Promise<WireDocument> {
   const meta = ctx.registry.get(doctype)
   assertWritable(meta, 'update')
-  return await ctx.db.transaction().execute(async (trx) => {
+  return await inTransaction(ctx.db, async (trx) => {
     const stored = await readDocument(trx, ctx.registry, meta, name)
     if (stored === undefined) throw notFound(meta, name)
     assertRight(ctx.user, meta, 'write', name)
@@ -214,7 +210,7 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
 export async function deleteDocument (ctx: ServiceContext, doctype: string, name: string): Promise<void> {
   const meta = ctx.registry.get(doctype)
   assertWritable(meta, 'delete')
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     const row = await readRow(trx, meta, name)
     if (row === undefined) throw new DoesNotExistError()
     const exactName = String(row.name)

@@ -1,9 +1,11 @@
 import { sql, type Expression, type SqlBool } from 'kysely'
+import type { ColumnValue } from '../db/tables.js'
 import { DataError, ValidationError } from '../errors.js'
 import type { DocTypeMeta, FieldMeta } from '../meta/doctype-meta.js'
 import { normalizeDate, normalizeDatetime, normalizeTime, toColumnValue } from '../meta/field-values.js'
 import { numericKinds } from '../meta/field-types.js'
 import type { MetaRegistry } from '../meta/registry.js'
+import { queryField } from './list-fields.js'
 import { today } from './clock.js'
 import { jsonParam } from './request-params.js'
 
@@ -32,7 +34,8 @@ function fieldNotPermitted (fieldname: unknown): DataError {
 }
 
 function parseOperator (raw: unknown): Operator {
-  const operator = typeof raw === 'string' ? raw.trim().toLowerCase() : ''
+  if (typeof raw !== 'string') throw new ValidationError(`Operator must be one of ${frappeOperators.join(', ')}`)
+  const operator = raw.trim().toLowerCase()
   const found = supported.find((o) => o === (operator === '' ? '=' : operator))
   if (found !== undefined) return found
   if ((frappeOperators as readonly string[]).includes(operator)) {
@@ -51,8 +54,8 @@ function filteredDocType (registry: MetaRegistry, meta: DocTypeMeta, doctype: un
 
 function condition (meta: DocTypeMeta, fieldname: unknown, operator: unknown, value: unknown): FilterCondition {
   if (typeof fieldname !== 'string') throw fieldNotPermitted(JSON.stringify(fieldname))
-  const field = meta.fieldsByName.get(fieldname.replace(/^`(.*)`$/, '$1'))
-  if (field === undefined || field.storage === 'table') throw fieldNotPermitted(fieldname)
+  const field = queryField(meta, fieldname)
+  if (field === undefined) throw fieldNotPermitted(fieldname)
   return { meta, field, operator: parseOperator(operator), value }
 }
 
@@ -94,9 +97,11 @@ function isTemporal (field: FieldMeta): boolean {
 }
 
 /** A filter value in the form its column holds, so that comparisons match stored values. */
-function operand (field: FieldMeta, value: unknown): unknown {
+function operand (field: FieldMeta, value: unknown): ColumnValue {
   if (numericKinds.has(field.storage)) return value === null ? null : toColumnValue(field, value)
-  if (typeof value !== 'string') return value === null || value === undefined ? null : typeof value === 'object' ? JSON.stringify(value) : value
+  if (typeof value === 'boolean') return value ? 1 : 0
+  if (typeof value === 'number') return value
+  if (typeof value !== 'string') return value === null || value === undefined ? null : JSON.stringify(value)
   if (field.storage === 'datetime') return normalizeDatetime(value) ?? value
   if (field.storage === 'date') return normalizeDate(value) ?? value
   if (field.storage === 'time') return normalizeTime(value) ?? value
@@ -148,9 +153,14 @@ function listOperand (field: FieldMeta, value: unknown): unknown[] {
   return operands.length === 0 ? [''] : operands
 }
 
+/** The bounds of `between`; on dates a missing bound is today, as in Frappe. */
 function betweenBounds (field: FieldMeta, value: unknown): [unknown, unknown] {
   if (!Array.isArray(value) || value.length > 2) throw new ValidationError(`between takes [from, to], not ${JSON.stringify(value)}`)
-  const [from, to] = value.map((bound: unknown) => bound === null || bound === undefined || bound === '' ? today() : bound)
+  const missing = (bound: unknown): boolean => bound === null || bound === undefined || bound === ''
+  if (!isTemporal(field) && (value.length < 2 || value.some(missing))) {
+    throw new ValidationError(`between on ${field.label} takes both bounds, not ${JSON.stringify(value)}`)
+  }
+  const [from, to] = value.map((bound: unknown) => missing(bound) ? today() : bound)
   if (field.storage === 'datetime') {
     const bound = (b: unknown, time: string): unknown => typeof b === 'string' && normalizeDate(b) === b ? `${b} ${time}` : operand(field, b)
     return [bound(from ?? today(), '00:00:00.000000'), bound(to ?? today(), '23:59:59.999999')]
@@ -175,8 +185,9 @@ function columnCondition (column: Expression<unknown>, c: FilterCondition): Expr
     }
     case 'is': {
       const value = typeof c.value === 'string' ? c.value.trim().toLowerCase() : c.value
-      if (value === 'set') return sql<SqlBool>`(${column} is not null and ${column} != '')`
-      if (value === 'not set') return sql<SqlBool>`(${column} is null or ${column} = '')`
+      const empty = numericKinds.has(field.storage) ? 0 : ''
+      if (value === 'set') return sql<SqlBool>`(${column} is not null and ${column} != ${empty})`
+      if (value === 'not set') return sql<SqlBool>`(${column} is null or ${column} = ${empty})`
       throw new ValidationError(`The operator "is" takes "set" or "not set", not ${JSON.stringify(c.value)}`)
     }
     case 'between': {

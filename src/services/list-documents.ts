@@ -1,11 +1,12 @@
 import { sql, type Expression, type SqlBool } from 'kysely'
+import { page } from '../db/pagination.js'
 import type { ColumnValue } from '../db/tables.js'
 import { DataError, PermissionError, ValidationError } from '../errors.js'
 import type { DocTypeMeta } from '../meta/doctype-meta.js'
 import { toWireValue } from '../meta/field-values.js'
 import type { ServiceContext } from './context.js'
 import { conditionSql, parseFilters } from './filters.js'
-import { parseFields, type SelectedColumn } from './list-fields.js'
+import { parseFields, queryField, type SelectedColumn } from './list-fields.js'
 import { assertRight } from './permissions.js'
 import { countParam, flagParam } from './request-params.js'
 
@@ -28,13 +29,8 @@ export type ListRow = Record<string, ColumnValue> | ColumnValue[]
 interface Ordering { readonly expression: Expression<unknown>, readonly direction: 'asc' | 'desc' }
 
 function columnRef (meta: DocTypeMeta, text: string, clause: string): Expression<unknown> {
-  const unquoted = text.replace(/`/g, '')
-  const dot = unquoted.lastIndexOf('.')
-  const table = dot === -1 ? meta.table : unquoted.slice(0, dot)
-  const field = meta.fieldsByName.get(unquoted.slice(dot + 1))
-  if (table !== meta.table || field === undefined || field.storage === 'table') {
-    throw new DataError(`Cannot use ${text} in ${clause}: it is not a field of ${meta.name}`)
-  }
+  const field = queryField(meta, text)
+  if (field === undefined) throw new DataError(`Cannot use ${text} in ${clause}: it is not a field of ${meta.name}`)
   return sql.ref(`${meta.table}.${field.fieldname}`)
 }
 
@@ -93,7 +89,8 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
     ? params.group_by.split(',').map((item) => columnRef(meta, item.trim(), 'group by'))
     : []
   const start = countParam('limit_start', params.limit_start, 0)
-  const pageLength = countParam('limit_page_length', params.limit_page_length ?? params.limit, 20)
+  const pageLengthGiven = params.limit_page_length !== undefined && params.limit_page_length !== ''
+  const pageLength = pageLengthGiven ? countParam('limit_page_length', params.limit_page_length, 20) : countParam('limit', params.limit, 20)
   const asDict = flagParam('as_dict', params.as_dict, true)
 
   let query = ctx.db.selectFrom(meta.table)
@@ -103,9 +100,6 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
   if (orFilters.length > 0) query = query.where((eb) => eb.or(orFilters.map((condition) => conditionSql(meta, condition))))
   if (groupBy.length > 0) query = query.groupBy(groupBy)
   for (const { expression, direction } of ordering) query = query.orderBy(expression, direction)
-  if (pageLength > 0) query = query.limit(pageLength)
-  if (start > 0) query = pageLength > 0 ? query.offset(start) : query.limit(-1).offset(start)
-
-  const rows = await query.execute()
+  const rows = await page(query, start, pageLength).execute()
   return rows.map((row) => wireRow(columns, row as Record<string, ColumnValue>, asDict))
 }

@@ -16,16 +16,21 @@ export interface SelectedColumn {
 const aliasPattern = /^[A-Za-z_][A-Za-z0-9_]*$/
 const aggregatePattern = /^(count|sum|avg|min|max)\s*\(\s*(distinct\s+)?([^()]*?)\s*\)$/i
 
-/** A field of `meta` named bare, in backticks, or qualified by its table (`tabToDo`.`status`). */
-function resolveField (meta: DocTypeMeta, text: string): FieldMeta {
+/**
+ * The field of `meta` a query names: bare, in backticks, or qualified by its own table
+ * (`` `tabToDo`.`status` ``). Anything else, SQL included, names no field.
+ */
+export function queryField (meta: DocTypeMeta, text: string): FieldMeta | undefined {
   const unquoted = text.replace(/`/g, '').trim()
   const dot = unquoted.lastIndexOf('.')
-  const table = dot === -1 ? undefined : unquoted.slice(0, dot)
-  const fieldname = dot === -1 ? unquoted : unquoted.slice(dot + 1)
-  const field = meta.fieldsByName.get(fieldname)
-  if ((table !== undefined && table !== meta.table) || field === undefined || field.storage === 'table') {
-    throw new DataError(`Field not permitted in query: ${text}`)
-  }
+  if (dot !== -1 && unquoted.slice(0, dot) !== meta.table) return undefined
+  const field = meta.fieldsByName.get(unquoted.slice(dot + 1))
+  return field?.storage === 'table' ? undefined : field
+}
+
+function resolveField (meta: DocTypeMeta, text: string): FieldMeta {
+  const field = queryField(meta, text)
+  if (field === undefined) throw new DataError(`Field not permitted in query: ${text}`)
   return field
 }
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { sql, type Transaction } from 'kysely'
-import type { ColumnValue, Database } from '../db/tables.js'
-import { InvalidNameError, ValidationError } from '../errors.js'
+import { sql } from 'kysely'
+import type { ColumnValue, Db } from '../db/tables.js'
+import { DuplicateEntryError, InvalidNameError, ValidationError } from '../errors.js'
 import type { DocTypeMeta } from '../meta/doctype-meta.js'
 import { now } from './clock.js'
+import { readRow } from './document-store.js'
 
 const base32hex = '0123456789abcdefghijklmnopqrstuv'
 
@@ -12,7 +13,7 @@ export function randomName (): string {
   return [...randomBytes(10)].map((byte) => base32hex[byte % 32]).join('')
 }
 
-export type NamingRule =
+type NamingRule =
   | { kind: 'random' }
   | { kind: 'prompt' }
   | { kind: 'field', fieldname: string }
@@ -27,7 +28,7 @@ function fromDotPattern (pattern: string): string {
 }
 
 /** Reads a DocType's `autoname` the way Frappe does. */
-export function namingRule (meta: DocTypeMeta): NamingRule {
+function namingRule (meta: DocTypeMeta): NamingRule {
   const autoname = meta.autoname
   const lower = autoname.toLowerCase()
   if (lower === '' || lower === 'hash') return { kind: 'random' }
@@ -39,7 +40,7 @@ export function namingRule (meta: DocTypeMeta): NamingRule {
   return { kind: 'series', pattern: fromDotPattern(autoname) }
 }
 
-async function nextInSeries (trx: Transaction<Database>, prefix: string): Promise<number> {
+async function nextInSeries (trx: Db, prefix: string): Promise<number> {
   const row = await trx.insertInto('tabSeries')
     .values({ name: prefix, current: 1 })
     .onConflict((oc) => oc.column('name').doUpdateSet({ current: sql<number>`current + 1` }))
@@ -52,7 +53,7 @@ async function nextInSeries (trx: Transaction<Database>, prefix: string): Promis
  * Expands a naming pattern whose parts are in braces: `{#####}` is a counter per prefix, `{YYYY}`,
  * `{YY}`, `{MM}`, `{DD}` date parts, `{fieldname}` a value of the document; other text is literal.
  */
-async function expandPattern (trx: Transaction<Database>, pattern: string, doc: Readonly<Record<string, ColumnValue>>): Promise<string> {
+async function expandPattern (trx: Db, pattern: string, doc: Readonly<Record<string, ColumnValue>>): Promise<string> {
   const date = now()
   const [year = '', month = '', day = ''] = date.slice(0, 10).split('-')
   const parts = pattern.split(/(\{[^}]*\})/).filter((part) => part !== '')
@@ -73,6 +74,15 @@ async function expandPattern (trx: Transaction<Database>, pattern: string, doc: 
   return name
 }
 
+/** A random name no document of the DocType holds yet (Frappe retries 5 times too). */
+async function freeRandomName (trx: Db, meta: DocTypeMeta): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const name = randomName()
+    if (await readRow(trx, meta, name) === undefined) return name
+  }
+  throw new DuplicateEntryError(`Could not find a free name for a new ${meta.name}`)
+}
+
 /** Checks a name the way Frappe does: trimmed, non-empty, no angle brackets, at most 140 characters. */
 export function checkName (meta: DocTypeMeta, name: string): string {
   const trimmed = name.trim()
@@ -84,11 +94,11 @@ export function checkName (meta: DocTypeMeta, name: string): string {
 }
 
 /** The name of a new document under the DocType's naming rule. */
-export async function newName (trx: Transaction<Database>, meta: DocTypeMeta, doc: Readonly<Record<string, ColumnValue>>, requested: unknown): Promise<string> {
+export async function newName (trx: Db, meta: DocTypeMeta, doc: Readonly<Record<string, ColumnValue>>, requested: unknown): Promise<string> {
   const rule = namingRule(meta)
   switch (rule.kind) {
     case 'random':
-      return randomName()
+      return await freeRandomName(trx, meta)
     case 'prompt':
       return checkName(meta, typeof requested === 'string' ? requested : '')
     case 'field': {

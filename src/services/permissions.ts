@@ -1,24 +1,28 @@
 import { PermissionError } from '../errors.js'
 import type { Right } from '../meta/definition.js'
-import type { DocTypeMeta } from '../meta/doctype-meta.js'
+import type { DocTypeMeta, PermissionRule } from '../meta/doctype-meta.js'
 import type { RequestUser } from './users.js'
 
 /**
  * The role-permission service: whether a user holds a right on a DocType, through the DocType's
- * permission rows at permlevel 0. Administrator holds every right.
+ * permission rows at permlevel 0. Administrator holds every right. Rows marked if_owner grant
+ * their rights only on the user's own documents, create aside (as in Frappe, it is never
+ * restricted to owners); until that owner check exists they grant nothing else, so that no such
+ * row ever grants more than it says.
  */
 
-/** The roles whose permlevel-0 rows grant `right` on the DocType, in definition order. */
-export function rolesGranting (meta: DocTypeMeta, right: Right): string[] {
-  const roles = meta.permissions
-    .filter((rule) => rule.permlevel === 0 && rule.rights.has(right))
-    .map((rule) => rule.role)
-  return [...new Set(roles)]
+function grants (rule: PermissionRule, right: Right): boolean {
+  return rule.permlevel === 0 && (!rule.ifOwner || right === 'create') && rule.rights.has(right)
+}
+
+/** The roles whose rows grant `right` on the DocType, in definition order. */
+function rolesGranting (meta: DocTypeMeta, right: Right): string[] {
+  return [...new Set(meta.permissions.filter((rule) => grants(rule, right)).map((rule) => rule.role))]
 }
 
 export function hasRight (user: RequestUser, meta: DocTypeMeta, right: Right): boolean {
   if (user.isAdministrator) return true
-  return meta.permissions.some((rule) => rule.permlevel === 0 && rule.rights.has(right) && user.roles.has(rule.role))
+  return meta.permissions.some((rule) => grants(rule, right) && user.roles.has(rule.role))
 }
 
 /** Beyond Frappe: which right was missing and who would have it. */

@@ -1,4 +1,5 @@
 import type { Db } from '../db/tables.js'
+import { inTransaction } from '../db/transactions.js'
 import type { MetaRegistry } from '../meta/registry.js'
 import { hashPassword } from './auth/secrets.js'
 import { now } from './clock.js'
@@ -17,19 +18,21 @@ export function asAdministrator (db: Db, registry: MetaRegistry): ServiceContext
   return { db, registry, user: administratorUser }
 }
 
-/** Adds a User document with its roles, and a password hash when one is given. */
+/** Adds a User document with its roles, and a password hash when one is given, all or nothing. */
 export async function createUser (db: Db, registry: MetaRegistry, user: NewUser): Promise<string> {
   const [first = user.email, ...rest] = (user.fullName ?? '').trim().split(/\s+/).filter((part) => part !== '')
-  const doc = await insertDocument(asAdministrator(db, registry), 'User', {
-    email: user.email,
-    first_name: first,
-    last_name: rest.join(' ') || null,
-    full_name: user.fullName ?? first,
-    roles: user.roles.map((role) => ({ role }))
+  return await inTransaction(db, async (trx) => {
+    const doc = await insertDocument(asAdministrator(trx, registry), 'User', {
+      email: user.email,
+      first_name: first,
+      last_name: rest.join(' ') || null,
+      full_name: user.fullName ?? first,
+      roles: user.roles.map((role) => ({ role }))
+    })
+    const name = String(doc.name)
+    if (user.password !== undefined) {
+      await trx.insertInto('passwords').values({ user: name, password_hash: await hashPassword(user.password), modified: now() }).execute()
+    }
+    return name
   })
-  const name = String(doc.name)
-  if (user.password !== undefined) {
-    await db.insertInto('passwords').values({ user: name, password_hash: await hashPassword(user.password), modified: now() }).execute()
-  }
-  return name
 }
