@@ -112,7 +112,7 @@ t.test('fields: values as Frappe sends them, *, aliases, as_dict and counts', as
 
   const star = await call(app, keys.viewer, { method: 'GET', url: listUrl('Gadget', { fields: ['*'], filters: { title: 'Anvil' } }) })
   const row = star.json().data[0]
-  t.same(Object.keys(row), ['name', 'owner', 'creation', 'modified', 'modified_by', 'docstatus', 'idx', 'title', 'category', 'qty', 'price', 'weight', 'in_stock', 'made_on', 'checked_at', 'opens_at', 'owner_user', 'notes', 'specs', 'rating'])
+  t.same(Object.keys(row), ['name', 'owner', 'creation', 'modified', 'modified_by', 'docstatus', 'idx', 'title', 'maker', 'category', 'qty', 'price', 'weight', 'in_stock', 'made_on', 'checked_at', 'opens_at', 'owner_user', 'notes', 'specs', 'rating'])
   t.notOk('doctype' in row, 'list rows carry no doctype')
 
   const arrays = await call(app, keys.viewer, { method: 'GET', url: listUrl('Gadget', { fields: ['title', 'qty'], order_by: 'title asc', limit: 2, as_dict: 'false' }) })
