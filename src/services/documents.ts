@@ -22,15 +22,9 @@ function notFound (meta: DocTypeMeta, name: string): DoesNotExistError {
   return new DoesNotExistError(`${meta.name} ${name} not found`)
 }
 
-/**
- * Child rows cannot be written on their own (Frappe saves them through the parent document), and
- * a Single DocType's one document is only ever updated.
- */
-function assertWritable (meta: DocTypeMeta, action: 'create' | 'update' | 'delete'): void {
-  if (meta.isTable) {
-    throw new ValidationError(`${meta.name} is a child table: change its rows through the parent document's table field`)
-  }
-  if (meta.isSingle && action !== 'update') {
+/** A Single DocType's one document is only ever read and updated. */
+function assertNotSingle (meta: DocTypeMeta): void {
+  if (meta.isSingle) {
     throw new ValidationError(`${meta.name} is a Single DocType: its one document is read and updated at /api/resource/${meta.name}/${meta.name}`)
   }
 }
@@ -143,7 +137,8 @@ async function validateAndWrite (ctx: ServiceContext, trx: Db, doc: PendingDocum
 /** POST: a new document, with its child rows, in one transaction. */
 export async function insertDocument (ctx: ServiceContext, doctype: string, input: DocumentInput): Promise<WireDocument> {
   const meta = ctx.registry.get(doctype)
-  assertWritable(meta, 'create')
+  assertNotSingle(meta)
+  if (meta.isTable) return await insertChildRow(ctx, meta, input)
   return await inTransaction(ctx.db, async (trx) => {
     const timestamp = now()
     const docstatus = nextDocstatus(meta, 0, input.docstatus, true)
@@ -171,7 +166,7 @@ export async function insertDocument (ctx: ServiceContext, doctype: string, inpu
 /** PUT: merges the input into the stored document; a Table field sent replaces that table. */
 export async function updateDocument (ctx: ServiceContext, doctype: string, name: string, input: DocumentInput): Promise<WireDocument> {
   const meta = ctx.registry.get(doctype)
-  assertWritable(meta, 'update')
+  if (meta.isTable) return await updateChildRow(ctx, meta, name, input)
   return await inTransaction(ctx.db, async (trx) => {
     const stored = await readDocument(trx, ctx.registry, meta, name)
     if (stored === undefined) throw notFound(meta, name)
@@ -209,7 +204,8 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
 /** DELETE: removes a document and its child rows, unless it is submitted or linked. */
 export async function deleteDocument (ctx: ServiceContext, doctype: string, name: string): Promise<void> {
   const meta = ctx.registry.get(doctype)
-  assertWritable(meta, 'delete')
+  assertNotSingle(meta)
+  if (meta.isTable) return await deleteChildRow(ctx, meta, name)
   await inTransaction(ctx.db, async (trx) => {
     const row = await readRow(trx, meta, name)
     if (row === undefined) throw new DoesNotExistError()
@@ -223,4 +219,61 @@ export async function deleteDocument (ctx: ServiceContext, doctype: string, name
     await writeChildren(trx, ctx.registry, { meta, row, children: new Map() })
     await trx.deleteFrom(meta.table).where('name', '=', exactName).execute()
   })
+}
+
+/** Where a child row lives: its parent document and the parent's Table field. */
+interface ParentOfRow {
+  parenttype?: unknown
+  parent?: unknown
+  parentfield?: unknown
+}
+
+/**
+ * A child row written on its own is saved through its parent, as Frappe saves it: the parent's
+ * write permission and checks apply, and `edit` returns the table's new rows, each a stored row
+ * by name (`{name}` keeps it as it is) or a new one. Answers the saved parent.
+ */
+async function saveThroughParent (
+  ctx: ServiceContext, meta: DocTypeMeta, where: ParentOfRow, edit: (rows: DocumentInput[]) => DocumentInput[]
+): Promise<WireDocument> {
+  const { parenttype, parent, parentfield } = where
+  if (typeof parenttype !== 'string' || typeof parent !== 'string' || typeof parentfield !== 'string' || parent === '') {
+    throw new ValidationError(`A ${meta.name} row needs parenttype, parent and parentfield: it is saved through its parent document`)
+  }
+  const parentMeta = ctx.registry.get(parenttype)
+  if (!parentMeta.tables.some((table) => table.fieldname === parentfield && table.options === meta.name)) {
+    throw new ValidationError(`${parenttype} has no table field ${parentfield} of ${meta.name} rows`)
+  }
+  return await inTransaction(ctx.db, async (trx) => {
+    const stored = await readDocument(trx, ctx.registry, parentMeta, parent)
+    if (stored === undefined) throw notFound(parentMeta, parent)
+    const rows = (stored.children.get(parentfield) ?? []).map((row) => ({ name: row.name }))
+    return await updateDocument({ ...ctx, db: trx }, parentMeta.name, parent, { [parentfield]: edit(rows) })
+  })
+}
+
+function rowOf (parent: WireDocument, parentfield: string, pick: (rows: WireDocument[]) => WireDocument | undefined): WireDocument {
+  const row = pick(parent[parentfield] as WireDocument[])
+  if (row === undefined) throw new Error(`The saved ${String(parent.doctype)} lost a row of ${parentfield}`)
+  return row
+}
+
+async function insertChildRow (ctx: ServiceContext, meta: DocTypeMeta, input: DocumentInput): Promise<WireDocument> {
+  const { name: _ignored, parenttype, parent, parentfield, ...values } = input
+  const saved = await saveThroughParent(ctx, meta, { parenttype, parent, parentfield }, (rows) => [...rows, values])
+  return rowOf(saved, String(parentfield), (rows) => rows.at(-1))
+}
+
+async function updateChildRow (ctx: ServiceContext, meta: DocTypeMeta, name: string, input: DocumentInput): Promise<WireDocument> {
+  const stored = await readRow(ctx.db, meta, name)
+  if (stored === undefined) throw notFound(meta, name)
+  const { name: _ignored, parenttype: _type, parent: _parent, parentfield: _field, ...values } = input
+  const saved = await saveThroughParent(ctx, meta, stored, (rows) => rows.map((row) => row.name === stored.name ? { ...values, name: stored.name } : row))
+  return rowOf(saved, String(stored.parentfield), (rows) => rows.find((row) => row.name === stored.name))
+}
+
+async function deleteChildRow (ctx: ServiceContext, meta: DocTypeMeta, name: string): Promise<void> {
+  const stored = await readRow(ctx.db, meta, name)
+  if (stored === undefined) throw new DoesNotExistError()
+  await saveThroughParent(ctx, meta, stored, (rows) => rows.filter((row) => row.name !== stored.name))
 }
