@@ -60,6 +60,10 @@ t.test('failures say what went wrong and exit with 1', async (t) => {
   t.equal(await main(['node', 'doctype-server', 'keys', 'create', 'nobody@example.com'], unknownUser), 1)
   t.match(unknownUser.stderr(), /doctype-server: User nobody@example.com not found/)
 
+  const guestKey = capture()
+  t.equal(await main(['node', 'doctype-server', 'keys', 'create', 'Guest'], guestKey), 1)
+  t.match(guestKey.stderr(), /Guest .* cannot hold API keys/)
+
   const unknownRole = capture()
   t.equal(await main(['node', 'doctype-server', 'user', 'add', 'x@example.com', '--roles', 'Wizard'], unknownRole), 1)
   t.match(unknownRole.stderr(), /Could not find Row #1: Role: Wizard/)

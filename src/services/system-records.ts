@@ -28,7 +28,7 @@ async function ensureRole (db: Db, role: string, timestamp: string): Promise<voi
 
 async function ensureUser (db: Db, name: string, email: string, roles: readonly string[], timestamp: string): Promise<boolean> {
   const inserted = await db.insertInto('tabUser')
-    .values({ name, email, first_name: name, last_name: null, full_name: name, enabled: 1, user_type: 'System User', owner: administrator, modified_by: administrator, creation: timestamp, modified: timestamp, docstatus: 0, idx: 0 })
+    .values({ name, email, first_name: name, last_name: null, full_name: name, enabled: 1, user_type: name === guest ? 'Website User' : 'System User', owner: administrator, modified_by: administrator, creation: timestamp, modified: timestamp, docstatus: 0, idx: 0 })
     .onConflict((oc) => oc.column('name').doNothing())
     .executeTakeFirst()
   if (inserted.numInsertedOrUpdatedRows === 0n) return false

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/tables.js'
-import { AuthenticationError, DoesNotExistError } from '../../errors.js'
+import { AuthenticationError, DoesNotExistError, ValidationError } from '../../errors.js'
 import { now } from '../clock.js'
-import { findUser, loadRequestUser, type RequestUser } from '../users.js'
+import { findUser, guest, loadRequestUser, type RequestUser } from '../users.js'
 import { hashSecret, randomHex, secretMatches } from './secrets.js'
 
 /** Why a credential was refused: a stable code that clients can act on. */
@@ -21,6 +21,7 @@ export interface IssuedKey {
  * Frappe's keys are 15 hex characters; the secret is longer, since nothing needs to type it.
  */
 export async function createApiKey (db: Db, user: string, chosen?: IssuedKey): Promise<IssuedKey> {
+  if (user === guest) throw new ValidationError('Guest is who a request without credentials runs as: it cannot hold API keys')
   if (await findUser(db, user) === undefined) throw new DoesNotExistError(`User ${user} not found`)
   const issued = chosen ?? { api_key: randomHex(8).slice(0, 15), api_secret: randomHex(24) }
   await db.insertInto('api_keys')
