@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie'
 import sensible from '@fastify/sensible'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
@@ -7,6 +8,7 @@ import { databasePlugin } from './plugins/database.js'
 import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
 import { methodRoutes } from './routes/api/method.js'
 import { resourceRoutes } from './routes/api/resource.js'
+import { legacyRoutes } from './routes/legacy.js'
 import type { Site } from './startup.js'
 
 /** Paths that may carry secrets in a log line; none is ever written. */
@@ -30,6 +32,7 @@ export interface AppOptions {
 export async function buildApp ({ config, site, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel, redact: redactedPaths },
+    trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     frameworkErrors: (error, request, reply) => { sendError(error, request, reply).catch((failure: unknown) => { request.log.error({ err: failure }, 'could not send an error') }) }
@@ -39,7 +42,8 @@ export async function buildApp ({ config, site, logger }: AppOptions): Promise<F
   // Every answer is about one user's data: no cache may keep it (Frappe's newer versions agree).
   app.addHook('onSend', async (_request, reply) => { reply.preventCache() })
   await app.register(errorHandlerPlugin)
-  await app.register(databasePlugin, { db: site.db, registry: site.registry })
+  await app.register(databasePlugin, { db: site.db, registry: site.registry, config })
+  await app.register(cookie)
   await app.register(bodyParsersPlugin)
   await app.register(authenticationPlugin)
 
@@ -47,6 +51,7 @@ export async function buildApp ({ config, site, logger }: AppOptions): Promise<F
     await app.register(resourceRoutes, { prefix: `${api}/resource` })
     await app.register(methodRoutes, { prefix: `${api}/method` })
   }
+  await app.register(legacyRoutes)
 
   return app
 }

@@ -15,6 +15,13 @@ export interface Config {
   readonly adminPassword: string | undefined
   readonly adminApiKey: string | undefined
   readonly adminApiSecret: string | undefined
+  /** How long a login session may stay unused, in milliseconds. */
+  readonly sessionIdleMs: number
+  /** Consecutive failures before a user or client address is locked out; 0 turns it off. */
+  readonly loginAttempts: number
+  readonly loginLockMs: number
+  /** Whether X-Forwarded-For and X-Forwarded-Proto from a proxy in front are believed. */
+  readonly trustProxy: boolean
 }
 
 interface Environment {
@@ -28,6 +35,10 @@ interface Environment {
   ADMIN_PASSWORD?: string
   ADMIN_API_KEY?: string
   ADMIN_API_SECRET?: string
+  SESSION_EXPIRY: string
+  LOGIN_ATTEMPTS: number
+  LOGIN_LOCK_SECONDS: number
+  TRUST_PROXY: boolean
 }
 
 const schema = {
@@ -42,7 +53,11 @@ const schema = {
     SEED_DEMO_DATA: { type: 'boolean', default: true },
     ADMIN_PASSWORD: { type: 'string', minLength: 8 },
     ADMIN_API_KEY: { type: 'string', pattern: '^[^:\\s]{6,}$' },
-    ADMIN_API_SECRET: { type: 'string', pattern: '^[^:\\s]{12,}$' }
+    ADMIN_API_SECRET: { type: 'string', pattern: '^[^:\\s]{12,}$' },
+    SESSION_EXPIRY: { type: 'string', pattern: '^\\d+:[0-5]\\d(:[0-5]\\d)?$', default: '170:00' },
+    LOGIN_ATTEMPTS: { type: 'integer', minimum: 0, default: 10 },
+    LOGIN_LOCK_SECONDS: { type: 'integer', minimum: 1, default: 60 },
+    TRUST_PROXY: { type: 'boolean', default: false }
   },
   dependencies: {
     ADMIN_API_KEY: ['ADMIN_API_SECRET'],
@@ -60,6 +75,12 @@ function ownVariables (env: NodeJS.ProcessEnv): Record<string, string> {
   return own
 }
 
+/** Frappe's `HH:MM(:SS)` session expiry, such as its default 170:00, in milliseconds. */
+function durationMs (text: string): number {
+  const [hours = 0, minutes = 0, seconds = 0] = text.split(':').map(Number)
+  return ((hours * 60 + minutes) * 60 + seconds) * 1000
+}
+
 /** Reads the configuration; throws an Error naming each bad variable. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema<Environment>({ schema: structuredClone(schema), data: ownVariables(env), env: false })
@@ -73,6 +94,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: parsed.SEED_DEMO_DATA,
     adminPassword: parsed.ADMIN_PASSWORD,
     adminApiKey: parsed.ADMIN_API_KEY,
-    adminApiSecret: parsed.ADMIN_API_SECRET
+    adminApiSecret: parsed.ADMIN_API_SECRET,
+    sessionIdleMs: durationMs(parsed.SESSION_EXPIRY),
+    loginAttempts: parsed.LOGIN_ATTEMPTS,
+    loginLockMs: parsed.LOGIN_LOCK_SECONDS * 1000,
+    trustProxy: parsed.TRUST_PROXY
   })
 }

@@ -28,6 +28,8 @@ export interface UserTable extends StandardColumns {
   full_name: string | null
   enabled: number
   user_type: string
+  /** The key Frappe's generate_keys keeps; a user may hold more keys in api_keys. */
+  api_key: string | null
 }
 
 export interface RoleTable extends StandardColumns {
@@ -46,6 +48,29 @@ export interface ApiKeyTable {
   user: string
   secret_hash: string
   creation: string
+  label: string | null
+  /** Epoch milliseconds after which the key is refused; null for never. */
+  expires_at: number | null
+  revoked: Generated<number>
+  last_used: string | null
+}
+
+/** Login sessions: a `sid` cookie names one until it has been idle past `expires_at`. */
+export interface SessionTable {
+  sid: string
+  user: string
+  creation: string
+  /** Epoch milliseconds; each use moves it on by the idle expiry. */
+  expires_at: number
+  ip: string | null
+}
+
+/** Consecutive failed logins or key checks, per user or client address (`login:user:x`, ...). */
+export interface AuthFailureTable {
+  scope: string
+  failures: number
+  first_failure_at: number
+  locked_until: number | null
 }
 
 /** Login passwords, as memory-hard hashes, apart from the readable User rows. */
@@ -76,6 +101,8 @@ export interface SystemTables {
   tabSeries: SeriesTable
   tabSingles: SinglesTable
   api_keys: ApiKeyTable
+  sessions: SessionTable
+  auth_failures: AuthFailureTable
   passwords: PasswordTable
 }
 

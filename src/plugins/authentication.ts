@@ -1,12 +1,20 @@
+import type {} from '@fastify/cookie'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { authenticateApiKey, authFailure } from '../services/auth/api-keys.js'
+import { authenticateApiKey } from '../services/auth/api-keys.js'
+import { authFailure } from '../services/auth/failures.js'
+import { resumeSession } from '../services/auth/sessions.js'
 import { guestUser, type RequestUser } from '../services/users.js'
+import { clearSessionCookies } from './session-cookies.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Who the request runs as; Guest when it carries no credentials. */
     user: RequestUser
+    /** The session the request came with, when it is a live one. */
+    sid: string | undefined
+    /** A `sid` was sent that is unknown or expired: Frappe then answers `session_expired: 1`. */
+    sessionExpired: boolean
   }
 }
 
@@ -49,17 +57,41 @@ export function parseAuthorization (header: string): ApiCredentials {
   }
 }
 
-async function authenticate (app: FastifyInstance, request: FastifyRequest): Promise<RequestUser> {
-  const header = request.headers.authorization
-  if (header === undefined) return guestUser
-  const { apiKey, apiSecret } = parseAuthorization(header)
-  return await authenticateApiKey(app.db, apiKey, apiSecret)
+/** The `sid` a request names: as a parameter (which wins, as in Frappe) or as the cookie. */
+function requestedSid (request: FastifyRequest): string | undefined {
+  const param = (request.query as Record<string, unknown>).sid
+  const sid = typeof param === 'string' ? param : request.cookies.sid
+  return sid === undefined || sid === '' || sid === 'Guest' ? undefined : sid
 }
 
-/** Answers "who is this?" for every request, before any route runs; never what they may do. */
+async function keyUser (app: FastifyInstance, request: FastifyRequest): Promise<RequestUser | undefined> {
+  const header = request.headers.authorization
+  if (header === undefined) return undefined
+  const { apiKey, apiSecret } = parseAuthorization(header)
+  return await authenticateApiKey(app.db, apiKey, apiSecret, request.ip, { attempts: app.config.loginAttempts, lockMs: app.config.loginLockMs })
+}
+
+/**
+ * Answers "who is this?" for every request, before any route runs, and never what they may do:
+ * first the session, then the Authorization header. A session user wins over a key user, as in
+ * Frappe, but a present and bad header is a 401 all the same.
+ */
 export const authenticationPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('user', null as unknown as RequestUser)
-  app.addHook('onRequest', async (request) => {
-    request.user = await authenticate(app, request)
+  app.decorateRequest('sid', undefined)
+  app.decorateRequest('sessionExpired', false)
+  app.addHook('onRequest', async (request, reply) => {
+    const sid = requestedSid(request)
+    const sessionUser = sid === undefined ? undefined : await resumeSession(app.db, sid, app.config.sessionIdleMs)
+    if (sid !== undefined && sessionUser === undefined) {
+      request.sessionExpired = true
+      clearSessionCookies(reply)
+    }
+    request.sid = sessionUser === undefined ? undefined : sid
+    request.user = sessionUser ?? await keyUser(app, request) ?? guestUser
   })
-}, { name: 'authentication', dependencies: ['database'] })
+  app.addHook('preSerialization', async (request, _reply, payload) => {
+    if (!request.sessionExpired || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload
+    return { ...payload, session_expired: 1 }
+  })
+}, { name: 'authentication', dependencies: ['database', '@fastify/cookie'] })

@@ -67,6 +67,6 @@ export async function ensureSystemRecords (db: Db, registry: MetaRegistry, optio
     if (options.adminPassword === undefined) credentials.generatedPassword = password
     await db.insertInto('passwords').values({ user: administrator, password_hash: await hashPassword(password), modified: timestamp }).execute()
   }
-  if (options.adminKey !== undefined) await createApiKey(db, administrator, options.adminKey)
+  if (options.adminKey !== undefined) await createApiKey(db, administrator, { label: 'ADMIN_API_KEY', chosen: options.adminKey })
   return credentials
 }

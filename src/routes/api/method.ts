@@ -1,9 +1,26 @@
-import type { FastifyInstance } from 'fastify'
-import { ValidationError } from '../../errors.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { PermissionError, ValidationError } from '../../errors.js'
+import { formDict } from '../form-dict.js'
+import { keyMethods } from '../methods/keys.js'
+import { defaultVerbs, type MethodDefinition } from '../methods/method.js'
+import { sessionMethods } from '../methods/session.js'
 
-/** Whitelisted methods by their dotted name; each returns what goes into `message`. */
-const methods: Readonly<Record<string, () => unknown>> = {
-  ping: () => 'pong'
+/** Every whitelisted method by its dotted name. */
+const methods: Readonly<Record<string, MethodDefinition>> = { ...sessionMethods, ...keyMethods }
+
+/** Runs a method as Frappe does: known name, allowed verb, Guest only where allowed. */
+export async function callMethod (app: FastifyInstance, name: string, request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {
+  const method = Object.hasOwn(methods, name) ? methods[name] : undefined
+  if (method === undefined) throw new ValidationError(`Failed to get method for command ${name}: this server has no such method`)
+  const verbs = method.verbs ?? defaultVerbs
+  if (!verbs.some((verb) => verb === request.method)) {
+    throw new PermissionError(`Not permitted: ${name} answers ${verbs.join(', ')}, not ${request.method}`, { errorMessage: 'Not permitted' })
+  }
+  if (method.allowGuest !== true && request.user.isGuest) {
+    throw new PermissionError(`Not permitted: ${name} needs a logged-in user or an API key`, { errorMessage: 'Not permitted' })
+  }
+  const ctx = { db: app.db, registry: app.registry, user: request.user }
+  return await method.run({ app, ctx, params: formDict(request), request, reply })
 }
 
 /**
@@ -11,10 +28,7 @@ const methods: Readonly<Record<string, () => unknown>> = {
  * names the method; an unknown one is a 417, as in Frappe.
  */
 export async function methodRoutes (app: FastifyInstance): Promise<void> {
-  app.all<{ Params: { '*': string } }>('/*', async (request) => {
-    const name = request.params['*'].split('/')[0] ?? ''
-    const method = Object.hasOwn(methods, name) ? methods[name] : undefined
-    if (method === undefined) throw new ValidationError(`Failed to get method for command ${name}: this server has no such method`)
-    return { message: method() }
+  app.all<{ Params: { '*': string } }>('/*', async (request, reply) => {
+    return await callMethod(app, request.params['*'].split('/')[0] ?? '', request, reply)
   })
 }

@@ -1,45 +1,108 @@
 import type { Db } from '../../db/tables.js'
-import { AuthenticationError, DoesNotExistError, ValidationError } from '../../errors.js'
+import { DoesNotExistError, ValidationError } from '../../errors.js'
 import { now } from '../clock.js'
 import { findUser, guest, loadRequestUser, type RequestUser } from '../users.js'
+import { authFailure } from './failures.js'
 import { hashSecret, randomHex, secretMatches } from './secrets.js'
-
-/** Why a credential was refused: a stable code that clients can act on. */
-export type AuthFailureReason = 'malformed_header' | 'unsupported_scheme' | 'unknown_key' | 'bad_secret' | 'user_disabled'
-
-export function authFailure (reason: AuthFailureReason, message: string): AuthenticationError {
-  return new AuthenticationError(message, { details: { reason } })
-}
+import { assertNotLocked, clearFailures, recordFailure, type ThrottlePolicy } from './throttle.js'
 
 export interface IssuedKey {
   api_key: string
   api_secret: string
 }
 
+export interface KeyOptions {
+  label?: string | undefined
+  /** Epoch milliseconds. */
+  expiresAt?: number | undefined
+  /** A key and secret chosen by configuration, instead of random ones. */
+  chosen?: IssuedKey | undefined
+}
+
+/** What is known of a key after it was issued: never its secret. */
+export interface KeyInfo {
+  api_key: string
+  user: string
+  label: string | null
+  creation: string
+  expires_at: string | null
+  revoked: number
+  last_used: string | null
+}
+
 /**
  * Issues an API key for a user. The secret is returned here once and stored only as a hash.
  * Frappe's keys are 15 hex characters; the secret is longer, since nothing needs to type it.
  */
-export async function createApiKey (db: Db, user: string, chosen?: IssuedKey): Promise<IssuedKey> {
+export async function createApiKey (db: Db, user: string, options: KeyOptions = {}): Promise<IssuedKey> {
   if (user === guest) throw new ValidationError('Guest is who a request without credentials runs as: it cannot hold API keys')
   if (await findUser(db, user) === undefined) throw new DoesNotExistError(`User ${user} not found`)
-  const issued = chosen ?? { api_key: randomHex(8).slice(0, 15), api_secret: randomHex(24) }
+  if (options.expiresAt !== undefined && options.expiresAt <= Date.now()) throw new ValidationError('The expiry of a new key must lie in the future')
+  const issued = options.chosen ?? { api_key: randomHex(8).slice(0, 15), api_secret: randomHex(24) }
+  const values = { user, secret_hash: hashSecret(issued.api_secret), label: options.label ?? null, expires_at: options.expiresAt ?? null, revoked: 0 }
   await db.insertInto('api_keys')
-    .values({ api_key: issued.api_key, user, secret_hash: hashSecret(issued.api_secret), creation: now() })
-    .onConflict((oc) => oc.column('api_key').doUpdateSet({ user, secret_hash: hashSecret(issued.api_secret) }))
+    .values({ api_key: issued.api_key, creation: now(), last_used: null, ...values })
+    .onConflict((oc) => oc.column('api_key').doUpdateSet(values))
     .execute()
   return issued
 }
 
-/** The user an API key and secret belong to, or a 401 that says which part is wrong. */
-export async function authenticateApiKey (db: Db, apiKey: string, apiSecret: string): Promise<RequestUser> {
+/** Frappe's generate_keys: the user keeps their key (`api_key` on the User), with a new secret. */
+export async function regenerateSecret (db: Db, user: string): Promise<IssuedKey> {
+  const record = await db.selectFrom('tabUser').select('api_key').where('name', '=', user).executeTakeFirst()
+  if (record === undefined) throw new DoesNotExistError(`User ${user} not found`)
+  const kept = typeof record.api_key === 'string' && record.api_key !== '' ? record.api_key : undefined
+  const current = kept !== undefined && await keyOwner(db, kept).catch(() => undefined) === user ? kept : undefined
+  const issued = await createApiKey(db, user, { label: 'generate_keys', chosen: { api_key: current ?? randomHex(8).slice(0, 15), api_secret: randomHex(24) } })
+  if (current !== kept) await db.updateTable('tabUser').set({ api_key: issued.api_key }).where('name', '=', user).execute()
+  return issued
+}
+
+export async function listApiKeys (db: Db, user: string): Promise<KeyInfo[]> {
+  const rows = await db.selectFrom('api_keys')
+    .select(['api_key', 'user', 'label', 'creation', 'expires_at', 'revoked', 'last_used'])
+    .where('user', '=', user).orderBy('creation').execute()
+  return rows.map((row) => ({ ...row, expires_at: row.expires_at === null ? null : new Date(row.expires_at).toISOString() }))
+}
+
+/** The owner of a key, for permission checks; DoesNotExistError when there is no such key. */
+export async function keyOwner (db: Db, apiKey: string): Promise<string> {
+  const row = await db.selectFrom('api_keys').select('user').where('api_key', '=', apiKey).executeTakeFirst()
+  if (row === undefined) throw new DoesNotExistError(`API key ${apiKey} not found`)
+  return row.user
+}
+
+/** Revokes a key at once for every server process: each request reads the key's row. */
+export async function revokeApiKey (db: Db, apiKey: string): Promise<void> {
+  await keyOwner(db, apiKey)
+  await db.updateTable('api_keys').set({ revoked: 1 }).where('api_key', '=', apiKey).execute()
+}
+
+/**
+ * The user an API key and secret belong to, or a 401 that says which part is wrong. Repeated
+ * failures from one client address lock it out like failed logins do.
+ */
+export async function authenticateApiKey (db: Db, apiKey: string, apiSecret: string, ip: string, policy: ThrottlePolicy): Promise<RequestUser> {
+  const scopes = [`key:ip:${ip}`]
+  const hadFailures = await assertNotLocked(db, scopes)
   const key = await db.selectFrom('api_keys')
     .innerJoin('tabUser', 'tabUser.name', 'api_keys.user')
-    .select(['api_keys.secret_hash', 'tabUser.name', 'tabUser.enabled', 'tabUser.user_type'])
+    .select(['api_keys.secret_hash', 'api_keys.revoked', 'api_keys.expires_at', 'api_keys.last_used', 'tabUser.name', 'tabUser.enabled', 'tabUser.user_type'])
     .where('api_keys.api_key', '=', apiKey)
     .executeTakeFirst()
-  if (key === undefined) throw authFailure('unknown_key', `The API key ${apiKey} is not known`)
-  if (!secretMatches(apiSecret, key.secret_hash)) throw authFailure('bad_secret', `The API secret does not match the API key ${apiKey}`)
+  if (key === undefined || !secretMatches(apiSecret, key.secret_hash)) {
+    await recordFailure(db, scopes, policy)
+    throw key === undefined
+      ? authFailure('unknown_key', `The API key ${apiKey} is not known`)
+      : authFailure('bad_secret', `The API secret does not match the API key ${apiKey}`)
+  }
+  if (key.revoked !== 0) throw authFailure('key_revoked', `The API key ${apiKey} has been revoked`)
+  if (key.expires_at !== null && key.expires_at <= Date.now()) throw authFailure('key_expired', `The API key ${apiKey} expired on ${new Date(key.expires_at).toISOString()}`)
   if (key.enabled !== 1) throw authFailure('user_disabled', `User ${key.name} is disabled`)
+  if (hadFailures) await clearFailures(db, scopes)
+  const used = now()
+  if (key.last_used === null || used.slice(0, 16) !== key.last_used.slice(0, 16)) {
+    await db.updateTable('api_keys').set({ last_used: used }).where('api_key', '=', apiKey).execute()
+  }
   return await loadRequestUser(db, key)
 }

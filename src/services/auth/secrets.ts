@@ -34,3 +34,11 @@ export async function hashPassword (password: string): Promise<string> {
   const key = await scryptAsync(password, salt, keylen, { N, r, p })
   return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$')
 }
+
+export async function passwordMatches (password: string, stored: string): Promise<boolean> {
+  const [scheme, N, r, p, salt, hash] = stored.split('$')
+  if (scheme !== 'scrypt' || salt === undefined || hash === undefined) return false
+  const expected = Buffer.from(hash, 'base64')
+  const key = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(N), r: Number(r), p: Number(p) })
+  return timingSafeEqual(key, expected)
+}

@@ -1,0 +1,71 @@
+import { PermissionError, ValidationError } from '../../errors.js'
+import { normalizeDatetime } from '../../meta/field-values.js'
+import { createApiKey, keyOwner, listApiKeys, regenerateSecret, revokeApiKey } from '../../services/auth/api-keys.js'
+import { systemManager } from '../../services/system-records.js'
+import type { RequestUser } from '../../services/users.js'
+import type { MethodCall, MethodDefinition } from './method.js'
+
+/** System Manager manages anyone's keys; every other user only their own. */
+function assertManagesKeysOf (user: RequestUser, owner: string): void {
+  if (user.name === owner || user.isAdministrator || user.roles.has(systemManager)) return
+  throw new PermissionError(`Only ${owner} and a System Manager may manage the API keys of ${owner}`, { errorMessage: 'Not permitted' })
+}
+
+function targetUser ({ ctx, params }: MethodCall): string {
+  const user = params.user ?? ctx.user.name
+  if (typeof user !== 'string' || user === '') throw new ValidationError('user must be a user id')
+  assertManagesKeysOf(ctx.user, user)
+  return user
+}
+
+/** `expires_at` as a date or datetime (server time), or `expires_in_days`. */
+function expiry (params: MethodCall['params']): number | undefined {
+  if (params.expires_at !== undefined && params.expires_at !== '') {
+    const stored = typeof params.expires_at === 'string' ? normalizeDatetime(params.expires_at) : undefined
+    if (stored === undefined) throw new ValidationError('expires_at must be a date or datetime such as 2027-01-31 or 2027-01-31 18:00:00')
+    return new Date(stored.replace(' ', 'T')).getTime()
+  }
+  if (params.expires_in_days !== undefined && params.expires_in_days !== '') {
+    const days = Number(params.expires_in_days)
+    if (!Number.isFinite(days) || days <= 0) throw new ValidationError('expires_in_days must be a number of days above 0')
+    return Date.now() + days * 86_400_000
+  }
+  return undefined
+}
+
+/** Frappe's generate_keys, and beyond Frappe: several named, expiring, revocable keys per user. */
+export const keyMethods: Record<string, MethodDefinition> = {
+  'frappe.core.doctype.user.user.generate_keys': {
+    verbs: ['POST'],
+    run: async ({ app, ctx, params }) => {
+      if (!ctx.user.isAdministrator && !ctx.user.roles.has(systemManager)) {
+        throw new PermissionError('Only a System Manager may generate keys', { errorMessage: 'Not permitted' })
+      }
+      if (typeof params.user !== 'string' || params.user === '') throw new ValidationError('user must be a user id')
+      const issued = await regenerateSecret(app.db, params.user)
+      return { message: { api_secret: issued.api_secret } }
+    }
+  },
+  'doctype_server.keys.list': {
+    run: async (call) => ({ message: await listApiKeys(call.app.db, targetUser(call)) })
+  },
+  'doctype_server.keys.create': {
+    verbs: ['POST'],
+    run: async (call) => {
+      const label = call.params.label
+      if (label !== undefined && typeof label !== 'string') throw new ValidationError('label must be text')
+      const issued = await createApiKey(call.app.db, targetUser(call), { label, expiresAt: expiry(call.params) })
+      const [info] = (await listApiKeys(call.app.db, targetUser(call))).filter((key) => key.api_key === issued.api_key)
+      return { message: { ...info, api_secret: issued.api_secret } }
+    }
+  },
+  'doctype_server.keys.revoke': {
+    verbs: ['POST'],
+    run: async ({ app, ctx, params }) => {
+      if (typeof params.api_key !== 'string') throw new ValidationError('api_key must name the key to revoke')
+      assertManagesKeysOf(ctx.user, await keyOwner(app.db, params.api_key))
+      await revokeApiKey(app.db, params.api_key)
+      return { message: { api_key: params.api_key, revoked: 1 } }
+    }
+  }
+}
