@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie'
 import sensible from '@fastify/sensible'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import { authenticationPlugin } from './plugins/authentication.js'
 import { bodyParsersPlugin } from './plugins/body-parsers.js'
@@ -24,14 +24,14 @@ export const redactedPaths = [
 export interface AppOptions {
   config: Config
   site: Site
-  /** Overrides the pino logger options derived from the config (tests pass a stream). */
-  logger?: FastifyServerOptions['logger']
+  /** Where log lines go instead of standard output (tests read them). */
+  logStream?: NodeJS.WritableStream
 }
 
 /** Builds the whole server without listening: plugins, then routes, in this order. */
-export async function buildApp ({ config, site, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp ({ config, site, logStream }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel, redact: redactedPaths },
+    logger: { level: config.logLevel, redact: redactedPaths, ...(logStream === undefined ? {} : { stream: logStream }) },
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },

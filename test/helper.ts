@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
-import { buildApp } from '../src/app.js'
+import { buildApp, type AppOptions } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { createApiKey, type IssuedKey } from '../src/services/auth/api-keys.js'
 import { openSite, type Site } from '../src/startup.js'
@@ -14,10 +14,10 @@ export interface TestApp {
 }
 
 /** The real app on a fresh in-memory database with the demo data; closed when the test ends. */
-export async function buildTestApp (t: Test, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+export async function buildTestApp (t: Test, env: NodeJS.ProcessEnv = {}, logStream?: AppOptions['logStream']): Promise<TestApp> {
   const config = loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', ADMIN_PASSWORD: 'admin-password', ...env })
   const site = await openSite(config)
-  const app = await buildApp({ config, site })
+  const app = await buildApp({ config, site, logStream })
   t.teardown(async () => { await app.close() })
   const keys = {
     administrator: await createApiKey(site.db, 'Administrator'),
@@ -53,4 +53,16 @@ export function listUrl (doctype: string, params: Record<string, unknown>): stri
   const query = new URLSearchParams()
   for (const [key, value] of Object.entries(params)) query.set(key, typeof value === 'string' ? value : JSON.stringify(value))
   return `/api/resource/${encodeURIComponent(doctype)}?${query.toString()}`
+}
+
+/** The `name=value` of each Set-Cookie header, by cookie name, with its attributes. */
+export function cookies (response: LightMyRequestResponse): Record<string, string> {
+  const header = response.headers['set-cookie']
+  const lines = header === undefined ? [] : Array.isArray(header) ? header : [header]
+  return Object.fromEntries(lines.map((line) => [line.split('=')[0] ?? '', line]))
+}
+
+/** The value of the `sid` cookie a login set. */
+export function sidOf (response: LightMyRequestResponse): string {
+  return /^sid=([^;]*)/.exec(cookies(response).sid ?? '')?.[1] ?? ''
 }

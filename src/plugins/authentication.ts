@@ -88,7 +88,8 @@ export const authenticationPlugin = fp(async (app: FastifyInstance) => {
       clearSessionCookies(reply)
     }
     request.sid = sessionUser === undefined ? undefined : sid
-    request.user = sessionUser ?? await keyUser(app, request) ?? guestUser
+    const headerUser = await keyUser(app, request)
+    request.user = sessionUser ?? headerUser ?? guestUser
   })
   app.addHook('preSerialization', async (request, _reply, payload) => {
     if (!request.sessionExpired || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload

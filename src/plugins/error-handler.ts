@@ -1,9 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import {
-  BadRequest, DoesNotExistError, FrappeError, InternalServerError, RequestEntityTooLarge,
+  BadRequest, DoesNotExistError, FrappeError, InternalServerError, PermissionError, RequestEntityTooLarge,
   TooManyRequestsError, UnsupportedMediaType, ValidationError
 } from '../errors.js'
+import { authFailure } from '../services/auth/failures.js'
 import { pythonJsonDumps } from './python-json.js'
 
 function isFastifyError (error: unknown): error is FastifyError {
@@ -42,11 +43,22 @@ export function errorBody (error: FrappeError): Record<string, unknown> {
   return { ...body, ...error.details }
 }
 
+/**
+ * A request whose session expired runs as Guest, as in Frappe; when Guest is then refused, the
+ * refusal says what really happened: a 401 asking to log in again, rather than a bare 403.
+ */
+function explainExpiredSession (error: FrappeError, request: FastifyRequest): FrappeError {
+  if (!request.sessionExpired || !(error instanceof PermissionError) || request.user?.isGuest !== true) return error
+  return authFailure('session_expired', 'Your session has expired: log in again')
+}
+
 /** Renders any error as Frappe's error envelope with its status. */
 export async function sendError (error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const frappeError = toFrappeError(error)
+  const frappeError = explainExpiredSession(toFrappeError(error), request)
   if (frappeError instanceof InternalServerError) request.log.error({ err: error }, 'request failed')
-  return await reply.code(frappeError.statusCode).headers(frappeError.headers).send(errorBody(frappeError))
+  const body = errorBody(frappeError)
+  if (request.sessionExpired) body.session_expired = 1
+  return await reply.code(frappeError.statusCode).headers(frappeError.headers).send(body)
 }
 
 /** The one place where errors become responses, Fastify's own and unknown routes included. */

@@ -30,9 +30,15 @@ export async function createUser (db: Db, registry: MetaRegistry, user: NewUser)
       roles: user.roles.map((role) => ({ role }))
     })
     const name = String(doc.name)
-    if (user.password !== undefined) {
-      await trx.insertInto('passwords').values({ user: name, password_hash: await hashPassword(user.password), modified: now() }).execute()
-    }
+    if (user.password !== undefined) await setPassword(trx, name, user.password)
     return name
   })
+}
+
+/** Sets a user's login password, kept only as a memory-hard hash. */
+export async function setPassword (db: Db, user: string, password: string): Promise<void> {
+  const values = { password_hash: await hashPassword(password), modified: now() }
+  await db.insertInto('passwords').values({ user, ...values })
+    .onConflict((oc) => oc.column('user').doUpdateSet(values))
+    .execute()
 }
