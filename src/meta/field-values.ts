@@ -39,7 +39,7 @@ export function normalizeDatetime (text: string): string | undefined {
   if (match === null) return undefined
   const [, year = '', month = '', day = '', hour = '0', minute = '0', second = '0', fraction = ''] = match
   if (!isRealDate(year, month, day) || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined
-  return `${year}-${month}-${day} ${pad(hour, 2)}:${minute}:${pad(second, 2)}.${fraction.padEnd(6, '0')}`
+  return `${year}-${month}-${day} ${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${fraction.padEnd(6, '0')}`
 }
 
 /** The stored time form `HH:MM:SS.ffffff`, or undefined when `text` is not a time. */

@@ -54,7 +54,7 @@ export async function regenerateSecret (db: Db, user: string): Promise<IssuedKey
   const kept = typeof record.api_key === 'string' && record.api_key !== '' ? record.api_key : undefined
   const current = kept !== undefined && await keyOwner(db, kept).catch(() => undefined) === user ? kept : undefined
   const issued = await createApiKey(db, user, { label: 'generate_keys', chosen: { api_key: current ?? randomHex(8).slice(0, 15), api_secret: randomHex(24) } })
-  if (current !== kept) await db.updateTable('tabUser').set({ api_key: issued.api_key }).where('name', '=', user).execute()
+  if (issued.api_key !== kept) await db.updateTable('tabUser').set({ api_key: issued.api_key }).where('name', '=', user).execute()
   return issued
 }
 
