@@ -6,20 +6,11 @@ import { authenticationPlugin } from './plugins/authentication.js'
 import { bodyParsersPlugin } from './plugins/body-parsers.js'
 import { databasePlugin } from './plugins/database.js'
 import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
+import { redactedPaths, requestSerializer } from './plugins/log-redaction.js'
 import { methodRoutes } from './routes/api/method.js'
 import { resourceRoutes } from './routes/api/resource.js'
 import { legacyRoutes } from './routes/legacy.js'
 import type { Site } from './startup.js'
-
-/** Paths that may carry secrets in a log line; none is ever written. */
-export const redactedPaths = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  '*.pwd',
-  '*.password',
-  '*.api_secret'
-]
 
 export interface AppOptions {
   config: Config
@@ -31,7 +22,12 @@ export interface AppOptions {
 /** Builds the whole server without listening: plugins, then routes, in this order. */
 export async function buildApp ({ config, site, logStream }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel, redact: redactedPaths, ...(logStream === undefined ? {} : { stream: logStream }) },
+    logger: {
+      level: config.logLevel,
+      redact: redactedPaths,
+      serializers: { req: requestSerializer },
+      ...(logStream === undefined ? {} : { stream: logStream })
+    },
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
