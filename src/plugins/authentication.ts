@@ -3,11 +3,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { authenticateApiKey } from '../services/auth/api-keys.js'
 import { authFailure } from '../services/auth/failures.js'
+import { VerifiedKeyCache } from '../services/auth/key-cache.js'
 import { resumeSession } from '../services/auth/sessions.js'
 import { guestUser, type RequestUser } from '../services/users.js'
 import { clearSessionCookies } from './session-cookies.js'
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Keys verified in the last second; a key revoked here is dropped from it at once. */
+    keyCache: VerifiedKeyCache
+  }
   interface FastifyRequest {
     /** Who the request runs as; Guest when it carries no credentials. */
     user: RequestUser
@@ -64,11 +69,11 @@ function requestedSid (request: FastifyRequest): string | undefined {
   return sid === undefined || sid === '' || sid === 'Guest' ? undefined : sid
 }
 
-async function keyUser (app: FastifyInstance, request: FastifyRequest): Promise<RequestUser | undefined> {
+async function keyUser (app: FastifyInstance, request: FastifyRequest, cache: VerifiedKeyCache): Promise<RequestUser | undefined> {
   const header = request.headers.authorization
   if (header === undefined) return undefined
   const { apiKey, apiSecret } = parseAuthorization(header)
-  return await authenticateApiKey(app.db, apiKey, apiSecret, request.ip, { attempts: app.config.loginAttempts, lockMs: app.config.loginLockMs })
+  return await authenticateApiKey(app.db, apiKey, apiSecret, request.ip, { attempts: app.config.loginAttempts, lockMs: app.config.loginLockMs }, cache)
 }
 
 /**
@@ -77,6 +82,8 @@ async function keyUser (app: FastifyInstance, request: FastifyRequest): Promise<
  * Frappe, but a present and bad header is a 401 all the same.
  */
 export const authenticationPlugin = fp(async (app: FastifyInstance) => {
+  const keys = new VerifiedKeyCache()
+  app.decorate('keyCache', keys)
   app.decorateRequest('user', null as unknown as RequestUser)
   app.decorateRequest('sid', undefined)
   app.decorateRequest('sessionExpired', false)
@@ -88,7 +95,7 @@ export const authenticationPlugin = fp(async (app: FastifyInstance) => {
       clearSessionCookies(reply)
     }
     request.sid = sessionUser === undefined ? undefined : sid
-    const headerUser = await keyUser(app, request)
+    const headerUser = await keyUser(app, request, keys)
     request.user = sessionUser ?? headerUser ?? guestUser
   })
   app.addHook('preSerialization', async (request, _reply, payload) => {

@@ -43,6 +43,7 @@ export const keyMethods: Record<string, MethodDefinition> = {
       }
       if (typeof params.user !== 'string' || params.user === '') throw new ValidationError('user must be a user id')
       const issued = await regenerateSecret(app.db, params.user)
+      app.keyCache.delete(issued.api_key)
       return { message: { api_secret: issued.api_secret } }
     }
   },
@@ -65,6 +66,7 @@ export const keyMethods: Record<string, MethodDefinition> = {
       if (typeof params.api_key !== 'string') throw new ValidationError('api_key must name the key to revoke')
       assertManagesKeysOf(ctx.user, await keyOwner(app.db, params.api_key))
       await revokeApiKey(app.db, params.api_key)
+      app.keyCache.delete(params.api_key)
       return { message: { api_key: params.api_key, revoked: 1 } }
     }
   }

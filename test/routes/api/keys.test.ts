@@ -92,3 +92,18 @@ t.test('failed key checks from one address lock it out too', async (t) => {
   t.equal(await request(tokenHeader(keys.viewer), '10.0.0.9'), 429, 'locked, even with the right secret')
   t.equal(await request(tokenHeader(keys.viewer), '10.0.0.10'), 200, 'other addresses are not')
 })
+
+t.test('verified keys are cached for one second at most', async (t) => {
+  const { app, keys, site } = await buildTestApp(t)
+  const request = async (): Promise<number> => (await call(app, keys.viewer, { method: 'GET', url: '/api/resource/ToDo' })).statusCode
+  t.equal(await request(), 200)
+  await site.db.updateTable('api_keys').set({ revoked: 1 }).where('api_key', '=', keys.viewer.api_key).execute()
+  const revokedAt = Date.now()
+  let status = await request()
+  while (status === 200 && Date.now() - revokedAt < 3000) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    status = await request()
+  }
+  t.equal(status, 401, 'a key revoked by another process is refused')
+  t.ok(Date.now() - revokedAt <= 1100, `within the bound (${Date.now() - revokedAt} ms)`)
+})
