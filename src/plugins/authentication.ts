@@ -1,17 +1,19 @@
 import type {} from '@fastify/cookie'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { authenticateApiKey } from '../services/auth/api-keys.js'
+import { authenticateApiKey, type VerifiedKey } from '../services/auth/api-keys.js'
 import { authFailure } from '../services/auth/failures.js'
-import { VerifiedKeyCache } from '../services/auth/key-cache.js'
-import { resumeSession } from '../services/auth/sessions.js'
+import { ShortLivedCache } from '../services/auth/short-lived-cache.js'
+import { resumeSession, type LiveSession } from '../services/auth/sessions.js'
 import { guestUser, type RequestUser } from '../services/users.js'
 import { clearSessionCookies } from './session-cookies.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Keys verified in the last second; a key revoked here is dropped from it at once. */
-    keyCache: VerifiedKeyCache
+    keyCache: ShortLivedCache<VerifiedKey>
+    /** Sessions resumed in the last second; a logout here drops its session at once. */
+    sessionCache: ShortLivedCache<LiveSession>
   }
   interface FastifyRequest {
     /** Who the request runs as; Guest when it carries no credentials. */
@@ -69,11 +71,11 @@ function requestedSid (request: FastifyRequest): string | undefined {
   return sid === undefined || sid === '' || sid === 'Guest' ? undefined : sid
 }
 
-async function keyUser (app: FastifyInstance, request: FastifyRequest, cache: VerifiedKeyCache): Promise<RequestUser | undefined> {
+async function keyUser (app: FastifyInstance, request: FastifyRequest): Promise<RequestUser | undefined> {
   const header = request.headers.authorization
   if (header === undefined) return undefined
   const { apiKey, apiSecret } = parseAuthorization(header)
-  return await authenticateApiKey(app.db, apiKey, apiSecret, request.ip, { attempts: app.config.loginAttempts, lockMs: app.config.loginLockMs }, cache)
+  return await authenticateApiKey(app.db, apiKey, apiSecret, request.ip, { attempts: app.config.loginAttempts, lockMs: app.config.loginLockMs }, app.keyCache)
 }
 
 /**
@@ -82,20 +84,20 @@ async function keyUser (app: FastifyInstance, request: FastifyRequest, cache: Ve
  * Frappe, but a present and bad header is a 401 all the same.
  */
 export const authenticationPlugin = fp(async (app: FastifyInstance) => {
-  const keys = new VerifiedKeyCache()
-  app.decorate('keyCache', keys)
+  app.decorate('keyCache', new ShortLivedCache<VerifiedKey>())
+  app.decorate('sessionCache', new ShortLivedCache<LiveSession>())
   app.decorateRequest('user', null as unknown as RequestUser)
   app.decorateRequest('sid', undefined)
   app.decorateRequest('sessionExpired', false)
   app.addHook('onRequest', async (request, reply) => {
     const sid = requestedSid(request)
-    const sessionUser = sid === undefined ? undefined : await resumeSession(app.db, sid, app.config.sessionIdleMs)
+    const sessionUser = sid === undefined ? undefined : await resumeSession(app.db, sid, app.config.sessionIdleMs, app.sessionCache)
     if (sid !== undefined && sessionUser === undefined) {
       request.sessionExpired = true
       clearSessionCookies(reply)
     }
     request.sid = sessionUser === undefined ? undefined : sid
-    const headerUser = await keyUser(app, request, keys)
+    const headerUser = await keyUser(app, request)
     request.user = sessionUser ?? headerUser ?? guestUser
   })
   app.addHook('preSerialization', async (request, _reply, payload) => {

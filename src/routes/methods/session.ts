@@ -19,7 +19,7 @@ export const sessionMethods: Record<string, MethodDefinition> = {
   logout: {
     allowGuest: true,
     run: async ({ app, request, reply }) => {
-      if (request.sid !== undefined) await endSession(app.db, request.sid)
+      if (request.sid !== undefined) await endSession(app.db, request.sid, app.sessionCache)
       clearSessionCookies(reply)
       return {}
     }

@@ -3,13 +3,21 @@ import { DoesNotExistError, ValidationError } from '../../errors.js'
 import { now } from '../clock.js'
 import { findUser, guest, loadRequestUser, type RequestUser } from '../users.js'
 import { authFailure } from './failures.js'
-import type { VerifiedKeyCache } from './key-cache.js'
+import type { ShortLivedCache } from './short-lived-cache.js'
 import { hashSecret, randomHex, secretMatches } from './secrets.js'
 import { assertNotLocked, clearFailures, recordFailure, type ThrottlePolicy } from './throttle.js'
 
 export interface IssuedKey {
   api_key: string
   api_secret: string
+}
+
+/** A key as the cache keeps it once verified. */
+export interface VerifiedKey {
+  readonly secretHash: string
+  readonly user: RequestUser
+  /** Epoch milliseconds, or null for a key that never expires. */
+  readonly expiresAt: number | null
 }
 
 export interface KeyOptions {
@@ -85,7 +93,7 @@ export async function revokeApiKey (db: Db, apiKey: string): Promise<void> {
  * cache's age is taken from it: one hash, no database read.
  */
 export async function authenticateApiKey (
-  db: Db, apiKey: string, apiSecret: string, ip: string, policy: ThrottlePolicy, cache: VerifiedKeyCache
+  db: Db, apiKey: string, apiSecret: string, ip: string, policy: ThrottlePolicy, cache: ShortLivedCache<VerifiedKey>
 ): Promise<RequestUser> {
   const cached = cache.get(apiKey)
   if (cached !== undefined && secretMatches(apiSecret, cached.secretHash)) return cached.user
