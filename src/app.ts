@@ -12,6 +12,12 @@ import { resourceRoutes } from './routes/api/resource.js'
 import { legacyRoutes } from './routes/legacy.js'
 import type { Site } from './startup.js'
 
+/** Fastify's form of the proxy setting; a hop count trusts the nearest hops, as proxy-addr does. */
+function proxyTrust (trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust
+  return typeof trust === 'boolean' ? trust : [...trust]
+}
+
 export interface AppOptions {
   config: Config
   site: Site
@@ -28,7 +34,7 @@ export async function buildApp ({ config, site, logStream }: AppOptions): Promis
       serializers: { req: requestSerializer },
       ...(logStream === undefined ? {} : { stream: logStream })
     },
-    trustProxy: config.trustProxy,
+    trustProxy: proxyTrust(config.trustProxy),
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     frameworkErrors: (error, request, reply) => { sendError(error, request, reply).catch((failure: unknown) => { request.log.error({ err: failure }, 'could not send an error') }) }

@@ -82,7 +82,7 @@ export function buildCli (config: () => Config, output: Output = terminal): Comm
         if (options.expires !== undefined && expires === undefined) throw new Error(`--expires takes a date such as 2027-01-31, not ${options.expires}`)
         const issued = await createApiKey(site.db, userName, { label: options.label, expiresAt: expires === undefined ? undefined : new Date(expires.replace(' ', 'T')).getTime() })
         output.out(options.json === true
-          ? `${JSON.stringify(issued)}\n`
+          ? `${JSON.stringify({ api_key: issued.api_key, api_secret: issued.api_secret })}\n`
           : `api_key:    ${issued.api_key}\napi_secret: ${issued.api_secret}\n\nUse it as:  Authorization: token ${issued.api_key}:${issued.api_secret}\n`)
       })
     })

@@ -20,8 +20,11 @@ export interface Config {
   /** Consecutive failures before a user or client address is locked out; 0 turns it off. */
   readonly loginAttempts: number
   readonly loginLockMs: number
-  /** Whether X-Forwarded-For and X-Forwarded-Proto from a proxy in front are believed. */
-  readonly trustProxy: boolean
+  /**
+   * Which proxies in front are believed about the client address and https (X-Forwarded-For,
+   * X-Forwarded-Proto): none, all, the nearest N hops, or these addresses and subnets.
+   */
+  readonly trustProxy: boolean | number | readonly string[]
 }
 
 interface Environment {
@@ -38,7 +41,7 @@ interface Environment {
   SESSION_EXPIRY: string
   LOGIN_ATTEMPTS: number
   LOGIN_LOCK_SECONDS: number
-  TRUST_PROXY: boolean
+  TRUST_PROXY: string
 }
 
 const schema = {
@@ -57,7 +60,7 @@ const schema = {
     SESSION_EXPIRY: { type: 'string', pattern: '^\\d+:[0-5]\\d(:[0-5]\\d)?$', default: '170:00' },
     LOGIN_ATTEMPTS: { type: 'integer', minimum: 0, default: 10 },
     LOGIN_LOCK_SECONDS: { type: 'integer', minimum: 1, default: 60 },
-    TRUST_PROXY: { type: 'boolean', default: false }
+    TRUST_PROXY: { type: 'string', pattern: '^(true|false|\\d+|[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*)$', default: 'false' }
   },
   dependencies: {
     ADMIN_API_KEY: ['ADMIN_API_SECRET'],
@@ -81,6 +84,12 @@ function durationMs (text: string): number {
   return ((hours * 60 + minutes) * 60 + seconds) * 1000
 }
 
+function proxyTrust (text: string): Config['trustProxy'] {
+  if (text === 'true' || text === 'false') return text === 'true'
+  if (/^\d+$/.test(text)) return Number(text)
+  return Object.freeze(text.split(',').map((address) => address.trim()))
+}
+
 /** Reads the configuration; throws an Error naming each bad variable. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema<Environment>({ schema: structuredClone(schema), data: ownVariables(env), env: false })
@@ -98,6 +107,6 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: durationMs(parsed.SESSION_EXPIRY),
     loginAttempts: parsed.LOGIN_ATTEMPTS,
     loginLockMs: parsed.LOGIN_LOCK_SECONDS * 1000,
-    trustProxy: parsed.TRUST_PROXY
+    trustProxy: proxyTrust(parsed.TRUST_PROXY)
   })
 }

@@ -14,6 +14,16 @@ t.test('values from the environment, and unrelated variables ignored', async (t)
   t.same(config.doctypesDirs, ['/a', '/b'])
 })
 
+t.test('which proxies are trusted', async (t) => {
+  t.equal(loadConfig({}).trustProxy, false)
+  t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
+  t.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1)
+  t.same(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).trustProxy, ['10.0.0.1', '192.168.0.0/16'])
+  t.throws(() => loadConfig({ TRUST_PROXY: 'yes please' }), /TRUST_PROXY/)
+  t.equal(loadConfig({ SESSION_EXPIRY: '1:30' }).sessionIdleMs, 90 * 60 * 1000)
+  t.throws(() => loadConfig({ SESSION_EXPIRY: '90 minutes' }), /SESSION_EXPIRY/)
+})
+
 t.test('a bad value stops with a message naming it', async (t) => {
   t.throws(() => loadConfig({ PORT: 'eighty' }), /PORT must be integer/)
   t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL must be equal to one of the allowed values/)

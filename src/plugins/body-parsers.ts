@@ -17,7 +17,9 @@ function parseJsonBody (text: string): unknown {
   try {
     parsed = JSON.parse(text)
   } catch (error) {
-    throw new JSONDecodeError(`The request body is not valid JSON: ${(error as Error).message}`)
+    // V8's message quotes the text around the fault, which may be a password: only its place.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1]
+    throw new JSONDecodeError(`The request body is not valid JSON${position === undefined ? '' : ` (at character ${position})`}`)
   }
   if (Array.isArray(parsed)) return { data: parsed }
   if (typeof parsed !== 'object' || parsed === null) throw new ValidationError('Invalid request arguments')

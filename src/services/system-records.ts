@@ -1,7 +1,7 @@
 import type { Db } from '../db/tables.js'
 import { ValidationError } from '../errors.js'
 import type { MetaRegistry } from '../meta/registry.js'
-import { createApiKey, type IssuedKey } from './auth/api-keys.js'
+import { ensureChosenKey, type IssuedKey } from './auth/api-keys.js'
 import { hashPassword, randomHex } from './auth/secrets.js'
 import { now } from './clock.js'
 import { randomName } from './naming.js'
@@ -67,6 +67,6 @@ export async function ensureSystemRecords (db: Db, registry: MetaRegistry, optio
     if (options.adminPassword === undefined) credentials.generatedPassword = password
     await db.insertInto('passwords').values({ user: administrator, password_hash: await hashPassword(password), modified: timestamp }).execute()
   }
-  if (options.adminKey !== undefined) await createApiKey(db, administrator, { label: 'ADMIN_API_KEY', chosen: options.adminKey })
+  if (options.adminKey !== undefined) await ensureChosenKey(db, administrator, options.adminKey, 'ADMIN_API_KEY')
   return credentials
 }

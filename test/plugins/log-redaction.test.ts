@@ -20,7 +20,11 @@ t.test('no password, secret or session id reaches a log line', async (t) => {
   await app.inject({ method: 'GET', url: '/api/resource/Customer', headers: { authorization: basicHeader(keys.viewer) } })
   await app.inject({ method: 'GET', url: '/api/resource/Customer', headers: { authorization: `token ${keys.sales.api_key}:${keys.manager.api_secret}` } })
   const generated = await call(app, keys.manager, { method: 'POST', url: '/api/method/frappe.core.doctype.user.user.generate_keys', payload: { user: 'viewer@example.com' } })
-  const created = await call(app, keys.viewer, { method: 'POST', url: '/api/method/doctype_server.keys.create', payload: { label: 'log test' } })
+  const created = await app.inject({ method: 'POST', url: '/api/method/doctype_server.keys.create', payload: { label: 'log test' }, cookies: { sid: sids[0] ?? '' } })
+  const encodedLogin = await app.inject({ method: 'POST', url: `/?cmd=login&usr=sales%40example.com&%70wd=${password}` })
+  t.equal(encodedLogin.statusCode, 200, 'a parameter name in percent-encoding still logs in')
+  await app.inject({ method: 'GET', url: `/api/resource/Customer?%73id=${sidOf(encodedLogin)}` })
+  sids.push(sidOf(encodedLogin))
 
   const secrets = [
     password,

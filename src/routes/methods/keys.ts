@@ -1,13 +1,17 @@
-import { PermissionError, ValidationError } from '../../errors.js'
+import { DoesNotExistError, PermissionError, ValidationError } from '../../errors.js'
 import { normalizeDatetime } from '../../meta/field-values.js'
 import { createApiKey, keyOwner, listApiKeys, regenerateSecret, revokeApiKey } from '../../services/auth/api-keys.js'
 import { systemManager } from '../../services/system-records.js'
 import type { RequestUser } from '../../services/users.js'
 import type { MethodCall, MethodDefinition } from './method.js'
 
+function managesAllKeys (user: RequestUser): boolean {
+  return user.isAdministrator || user.roles.has(systemManager)
+}
+
 /** System Manager manages anyone's keys; every other user only their own. */
 function assertManagesKeysOf (user: RequestUser, owner: string): void {
-  if (user.name === owner || user.isAdministrator || user.roles.has(systemManager)) return
+  if (user.name.toLowerCase() === owner.toLowerCase() || managesAllKeys(user)) return
   throw new PermissionError(`Only ${owner} and a System Manager may manage the API keys of ${owner}`, { errorMessage: 'Not permitted' })
 }
 
@@ -27,7 +31,7 @@ function expiry (params: MethodCall['params']): number | undefined {
   }
   if (params.expires_in_days !== undefined && params.expires_in_days !== '') {
     const days = Number(params.expires_in_days)
-    if (!Number.isFinite(days) || days <= 0) throw new ValidationError('expires_in_days must be a number of days above 0')
+    if (!Number.isFinite(days) || days <= 0 || days > 36_500) throw new ValidationError('expires_in_days must be a number of days from above 0 to 36500')
     return Date.now() + days * 86_400_000
   }
   return undefined
@@ -38,9 +42,7 @@ export const keyMethods: Record<string, MethodDefinition> = {
   'frappe.core.doctype.user.user.generate_keys': {
     verbs: ['POST'],
     run: async ({ app, ctx, params }) => {
-      if (!ctx.user.isAdministrator && !ctx.user.roles.has(systemManager)) {
-        throw new PermissionError('Only a System Manager may generate keys', { errorMessage: 'Not permitted' })
-      }
+      if (!managesAllKeys(ctx.user)) throw new PermissionError('Only a System Manager may generate keys', { errorMessage: 'Not permitted' })
       if (typeof params.user !== 'string' || params.user === '') throw new ValidationError('user must be a user id')
       const issued = await regenerateSecret(app.db, params.user)
       app.keyCache.delete(issued.api_key)
@@ -53,21 +55,28 @@ export const keyMethods: Record<string, MethodDefinition> = {
   'doctype_server.keys.create': {
     verbs: ['POST'],
     run: async (call) => {
-      const label = call.params.label
+      const { ctx, params, request } = call
+      if (request.sid === undefined && !managesAllKeys(ctx.user)) {
+        throw new PermissionError('New keys are created while logged in with a password: a key cannot mint keys that outlive it', { errorMessage: 'Not permitted' })
+      }
+      const label = params.label
       if (label !== undefined && typeof label !== 'string') throw new ValidationError('label must be text')
-      const issued = await createApiKey(call.app.db, targetUser(call), { label, expiresAt: expiry(call.params) })
-      const [info] = (await listApiKeys(call.app.db, targetUser(call))).filter((key) => key.api_key === issued.api_key)
-      return { message: { ...info, api_secret: issued.api_secret } }
+      return { message: await createApiKey(call.app.db, targetUser(call), { label, expiresAt: expiry(params) }) }
     }
   },
   'doctype_server.keys.revoke': {
     verbs: ['POST'],
     run: async ({ app, ctx, params }) => {
-      if (typeof params.api_key !== 'string') throw new ValidationError('api_key must name the key to revoke')
-      assertManagesKeysOf(ctx.user, await keyOwner(app.db, params.api_key))
-      await revokeApiKey(app.db, params.api_key)
-      app.keyCache.delete(params.api_key)
-      return { message: { api_key: params.api_key, revoked: 1 } }
+      const apiKey = params.api_key
+      if (typeof apiKey !== 'string' || apiKey === '') throw new ValidationError('api_key must name the key to revoke')
+      const owner = await keyOwner(app.db, apiKey)
+      // Someone else's key looks missing to a user who may not manage it: no probing for keys.
+      if (owner === undefined || (!managesAllKeys(ctx.user) && owner.toLowerCase() !== ctx.user.name.toLowerCase())) {
+        throw new DoesNotExistError(`API key ${apiKey} not found`)
+      }
+      await revokeApiKey(app.db, apiKey)
+      app.keyCache.delete(apiKey)
+      return { message: { api_key: apiKey, revoked: 1 } }
     }
   }
 }

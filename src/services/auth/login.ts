@@ -2,7 +2,7 @@ import type { Db } from '../../db/tables.js'
 import { authFailure } from './failures.js'
 import { hashPassword, passwordMatches } from './secrets.js'
 import { createSession } from './sessions.js'
-import { assertNotLocked, clearFailures, recordFailure, type ThrottlePolicy } from './throttle.js'
+import { clearAttempts, reserveAttempt, type ThrottlePolicy } from './throttle.js'
 
 export interface LoginSettings {
   readonly sessionIdleMs: number
@@ -27,27 +27,26 @@ function standInHash (): Promise<string> {
 const longestPassword = 512
 
 /**
- * Frappe's password login: by email or user id, throttled per user and per client address,
- * refusing a disabled user; on success a new session.
+ * Frappe's password login: by email or user id, throttled per user (whichever way it is named)
+ * and per client address, refusing a disabled user; on success a new session (and sessions
+ * long expired are swept away, so that the table does not grow without bound).
  */
 export async function login (db: Db, usr: unknown, pwd: unknown, ip: string, settings: LoginSettings): Promise<LoggedIn> {
   if (typeof usr !== 'string' || usr.trim() === '' || typeof pwd !== 'string' || pwd === '') {
     throw authFailure('incomplete_login', 'Incomplete login details')
   }
-  const scopes = [`login:user:${usr.trim().toLowerCase()}`, `login:ip:${ip}`]
-  const hadFailures = await assertNotLocked(db, scopes)
   const user = await db.selectFrom('tabUser')
     .leftJoin('passwords', 'passwords.user', 'tabUser.name')
     .select(['tabUser.name', 'tabUser.full_name', 'tabUser.enabled', 'tabUser.user_type', 'passwords.password_hash'])
     .where((eb) => eb.or([eb('tabUser.name', '=', usr.trim()), eb('tabUser.email', '=', usr.trim())]))
     .executeTakeFirst()
+  const scopes = [`login:user:${String(user?.name ?? usr.trim()).toLowerCase()}`, `login:ip:${ip}`]
+  await reserveAttempt(db, scopes, settings.throttle)
   const matches = pwd.length <= longestPassword && await passwordMatches(pwd, user?.password_hash ?? await standInHash())
-  if (user === undefined || user.password_hash === null || !matches) {
-    await recordFailure(db, scopes, settings.throttle)
-    throw authFailure('bad_password', 'Invalid login credentials')
-  }
+  if (user === undefined || user.password_hash === null || !matches) throw authFailure('bad_password', 'Invalid login credentials')
   if (user.enabled !== 1) throw authFailure('user_disabled', 'User disabled or missing')
-  if (hadFailures) await clearFailures(db, scopes)
+  await clearAttempts(db, scopes)
+  await db.deleteFrom('sessions').where('expires_at', '<=', Date.now()).execute()
   const name = String(user.name)
   const sid = await createSession(db, name, ip, settings.sessionIdleMs)
   return { sid, user: name, fullName: String(user.full_name ?? name), userType: String(user.user_type) }

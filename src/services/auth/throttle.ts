@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../../db/tables.js'
 import { TooManyRequestsError } from '../../errors.js'
 
@@ -7,40 +8,46 @@ export interface ThrottlePolicy {
   readonly lockMs: number
 }
 
+/** Scopes are keyed by what clients send: bounded, so that no request can store much. */
+function boundedScope (scope: string): string {
+  return scope.slice(0, 200)
+}
+
 /**
- * Consecutive failed logins and key checks, counted in the database per scope (a user, a client
- * address) so that every server process sees the same counts, as Frappe's login tracker does.
- * Failures further apart than the lock interval start a new count.
+ * Counts an attempt before its credential is checked, in one atomic statement per scope (a user,
+ * a client address), so that neither parallel guesses nor other server processes can outrun the
+ * count, as Frappe's login tracker intends. The attempt that reaches the limit still gets its
+ * check; those beyond it are refused with 429 until the lock ends. A success gives the attempts
+ * back (`clearAttempts`). Counts start again when the lock has ended, or when the last count
+ * began longer ago than the lock lasts.
  */
-/** Throws 429 while any scope is locked; answers whether any failures are on record. */
-export async function assertNotLocked (db: Db, scopes: readonly string[], now = Date.now()): Promise<boolean> {
-  const rows = await db.selectFrom('auth_failures').select('locked_until').where('scope', 'in', scopes).execute()
-  const lockedUntil = Math.max(0, ...rows.map((row) => row.locked_until ?? 0))
-  if (lockedUntil <= now) return rows.length > 0
-  const seconds = Math.ceil((lockedUntil - now) / 1000)
+export async function reserveAttempt (db: Db, scopes: readonly string[], policy: ThrottlePolicy, now = Date.now()): Promise<void> {
+  if (policy.attempts === 0) return
+  const { attempts, lockMs } = policy
+  let lockedUntil = 0
+  for (const scope of scopes.map(boundedScope)) {
+    const restart = sql<boolean>`(auth_failures.locked_until is null and ${now} - auth_failures.first_failure_at > ${lockMs}) or auth_failures.locked_until <= ${now}`
+    const failures = sql<number>`case when ${restart} then 1 else auth_failures.failures + 1 end`
+    const row = await db.insertInto('auth_failures')
+      .values({ scope, failures: 1, first_failure_at: now, locked_until: attempts <= 1 ? now + lockMs : null })
+      .onConflict((oc) => oc.column('scope').doUpdateSet({
+        failures,
+        first_failure_at: sql<number>`case when ${restart} then ${now} else auth_failures.first_failure_at end`,
+        locked_until: sql<number | null>`case when ${restart} then (case when ${attempts} <= 1 then ${now + lockMs} else null end) when ${failures} >= ${attempts} then coalesce(auth_failures.locked_until, ${now + lockMs}) else null end`
+      }))
+      .returning(['failures', 'locked_until'])
+      .executeTakeFirstOrThrow()
+    if (row.failures > attempts) lockedUntil = Math.max(lockedUntil, row.locked_until ?? now + lockMs)
+  }
+  if (lockedUntil === 0) return
+  const seconds = Math.max(1, Math.ceil((lockedUntil - now) / 1000))
   throw new TooManyRequestsError(`Your account has been locked and will resume after ${seconds} seconds`, {
     headers: { 'retry-after': String(seconds) },
     details: { retry_after: seconds }
   })
 }
 
-export async function recordFailure (db: Db, scopes: readonly string[], policy: ThrottlePolicy, now = Date.now()): Promise<void> {
-  if (policy.attempts === 0) return
-  for (const scope of scopes) {
-    const row = await db.selectFrom('auth_failures').selectAll().where('scope', '=', scope).executeTakeFirst()
-    const fresh = row === undefined || now - row.first_failure_at > policy.lockMs
-    const failures = fresh ? 1 : row.failures + 1
-    const values = {
-      failures,
-      first_failure_at: fresh ? now : row.first_failure_at,
-      locked_until: failures >= policy.attempts ? now + policy.lockMs : null
-    }
-    await db.insertInto('auth_failures').values({ scope, ...values })
-      .onConflict((oc) => oc.column('scope').doUpdateSet(values))
-      .execute()
-  }
-}
-
-export async function clearFailures (db: Db, scopes: readonly string[]): Promise<void> {
-  await db.deleteFrom('auth_failures').where('scope', 'in', scopes).execute()
+/** After a success: the attempts counted for these scopes are given back. */
+export async function clearAttempts (db: Db, scopes: readonly string[]): Promise<void> {
+  await db.deleteFrom('auth_failures').where('scope', 'in', scopes.map(boundedScope)).execute()
 }
