@@ -49,6 +49,8 @@ export interface DocTypeMeta {
   readonly fieldsByName: ReadonlyMap<string, FieldMeta>
   readonly sortField: string
   readonly sortOrder: 'asc' | 'desc'
+  /** The fields a user with only the select right may see in lists, besides `name`. */
+  readonly searchFields: readonly string[]
   readonly permissions: readonly PermissionRule[]
 }
 
@@ -210,6 +212,7 @@ export function compileDocType (definition: DocTypeDefinition, source: string): 
       fieldsByName,
       sortField,
       sortOrder: sortOrder === 'asc' ? 'asc' : 'desc',
+      searchFields: (definition.search_fields ?? '').split(',').map((f) => f.trim()).filter((f) => fieldsByName.has(f)),
       permissions: (definition.permissions ?? []).map(compilePermission)
     }
   }

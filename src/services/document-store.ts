@@ -2,6 +2,7 @@ import type { Db, DocumentRow } from '../db/tables.js'
 import type { DocTypeMeta } from '../meta/doctype-meta.js'
 import { toWireValue } from '../meta/field-values.js'
 import type { MetaRegistry } from '../meta/registry.js'
+import { everyField, type FieldFilter } from './document-values.js'
 import { readSingleRow } from './single-store.js'
 
 /** A stored document: its own row and, per Table field, its child rows in `idx` order. */
@@ -38,11 +39,12 @@ export async function readDocument (db: Db, registry: MetaRegistry, meta: DocTyp
   return { row, children: await readChildren(db, registry, meta, String(row.name)) }
 }
 
-function wireFields (meta: DocTypeMeta, row: DocumentRow, omitNulls: boolean): WireDocument {
+function wireFields (meta: DocTypeMeta, row: DocumentRow, readable: FieldFilter): WireDocument {
   const out: WireDocument = {}
   for (const field of meta.columns) {
+    if (!readable(field)) continue
     const value = toWireValue(field, row[field.fieldname] ?? null)
-    if (value === null && omitNulls) continue
+    if (value === null) continue
     out[field.fieldname] = value
   }
   return out
@@ -50,13 +52,15 @@ function wireFields (meta: DocTypeMeta, row: DocumentRow, omitNulls: boolean): W
 
 /**
  * A document as Frappe sends one: standard fields, own fields, child tables, then `doctype`.
- * Keys whose value is null are left out, as Frappe's `as_dict` leaves them out.
+ * Keys whose value is null are left out, as Frappe's `as_dict` leaves them out, and so are the
+ * fields the user may not read.
  */
-export function toWireDocument (registry: MetaRegistry, meta: DocTypeMeta, document: StoredDocument): WireDocument {
-  const out = wireFields(meta, document.row, true)
+export function toWireDocument (registry: MetaRegistry, meta: DocTypeMeta, document: StoredDocument, readable: FieldFilter = everyField): WireDocument {
+  const out = wireFields(meta, document.row, readable)
   for (const table of meta.tables) {
+    if (!readable(table)) continue
     const child = registry.get(table.options)
-    out[table.fieldname] = (document.children.get(table.fieldname) ?? []).map((row) => ({ ...wireFields(child, row, true), doctype: child.name }))
+    out[table.fieldname] = (document.children.get(table.fieldname) ?? []).map((row) => ({ ...wireFields(child, row, readable), doctype: child.name }))
   }
   out.doctype = meta.name
   return out

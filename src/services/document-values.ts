@@ -8,6 +8,11 @@ import type { RequestUser } from './users.js'
 /** The body a client sent for one document or child row. */
 export type DocumentInput = Readonly<Record<string, unknown>>
 
+/** Which fields a user may see or change (Frappe's permlevels); by default, all. */
+export type FieldFilter = (field: FieldMeta) => boolean
+
+export const everyField: FieldFilter = () => true
+
 /** A field's default on a new document: Frappe's `Today`, `Now` and `__user` are resolved. */
 function defaultValue (field: FieldMeta, user: RequestUser): unknown {
   const value = field.default
@@ -23,11 +28,14 @@ function defaultValue (field: FieldMeta, user: RequestUser): unknown {
   return value
 }
 
-/** Each field value the client sent for the DocType's own columns, converted for storage. */
-export function inputValues (meta: DocTypeMeta, input: DocumentInput): DocumentRow {
+/**
+ * Each field value the client sent for the DocType's own columns, converted for storage. Values
+ * for fields the user may not write are left out, silently, as Frappe leaves them.
+ */
+export function inputValues (meta: DocTypeMeta, input: DocumentInput, writable: FieldFilter = everyField): DocumentRow {
   const values: DocumentRow = {}
   for (const field of meta.columns) {
-    if (field.standard || !Object.hasOwn(input, field.fieldname)) continue
+    if (field.standard || !Object.hasOwn(input, field.fieldname) || !writable(field)) continue
     const value = toColumnValue(field, input[field.fieldname])
     values[field.fieldname] = field.unique && value === '' ? null : value
   }
@@ -35,8 +43,8 @@ export function inputValues (meta: DocTypeMeta, input: DocumentInput): DocumentR
 }
 
 /** The values of a new document or row: what was sent, and defaults for the rest. */
-export function newValues (meta: DocTypeMeta, input: DocumentInput, user: RequestUser): DocumentRow {
-  const values = inputValues(meta, input)
+export function newValues (meta: DocTypeMeta, input: DocumentInput, user: RequestUser, writable: FieldFilter = everyField): DocumentRow {
+  const values = inputValues(meta, input, writable)
   for (const field of meta.columns) {
     if (field.standard || Object.hasOwn(values, field.fieldname)) continue
     values[field.fieldname] = toColumnValue(field, defaultValue(field, user))

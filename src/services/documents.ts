@@ -2,7 +2,7 @@ import { constraintViolation } from '../db/constraint-errors.js'
 import type { Db, DocumentRow } from '../db/tables.js'
 import { inTransaction } from '../db/transactions.js'
 import {
-  DoesNotExistError, DuplicateEntryError, TimestampMismatchError, UniqueValidationError, ValidationError
+  DoesNotExistError, DuplicateEntryError, PermissionError, TimestampMismatchError, UniqueValidationError, ValidationError
 } from '../errors.js'
 import type { DocTypeMeta } from '../meta/doctype-meta.js'
 import type { MetaRegistry } from '../meta/registry.js'
@@ -11,10 +11,10 @@ import type { ServiceContext } from './context.js'
 import { assertNotLinked } from './document-links.js'
 import { readDocument, readRow, toWireDocument, type WireDocument } from './document-store.js'
 import { validateDataOptions, validateLinks, validateMandatory, validateSelects, type PendingDocument } from './document-validation.js'
-import { columnValues, inputRows, inputValues, newValues, type DocumentInput } from './document-values.js'
+import { columnValues, inputRows, inputValues, newValues, type DocumentInput, type FieldFilter } from './document-values.js'
 import { assertChangesAllowedAfterSubmit, nextDocstatus } from './docstatus.js'
 import { newName, randomName } from './naming.js'
-import { assertRight } from './permissions.js'
+import { accessTo, assertMay, readsField, writesField, type Access, type OwnedDocument } from './permissions.js'
 import { writeSingleRow } from './single-store.js'
 import { assertDeletable } from './system-records.js'
 
@@ -29,33 +29,52 @@ function assertNotSingle (meta: DocTypeMeta): void {
   }
 }
 
-/** GET one document, with its child tables. Child rows may be read on their own, as the parent allows. */
+function owned (row: DocumentRow): OwnedDocument {
+  return { name: String(row.name), owner: String(row.owner ?? '') }
+}
+
+/** The field filters of a user's access: what they may read, and write. */
+function readable (access: Access): FieldFilter {
+  return (field) => readsField(access, field)
+}
+function writable (access: Access): FieldFilter {
+  return (field) => writesField(access, field)
+}
+
+/**
+ * GET one document, with its child tables, without the fields the user may not read. Child rows
+ * may be read on their own, as their parent allows.
+ */
 export async function getDocument (ctx: ServiceContext, doctype: string, name: string): Promise<WireDocument> {
   const meta = ctx.registry.get(doctype)
   if (meta.isTable) {
     const row = await readRow(ctx.db, meta, name)
     if (row === undefined) throw notFound(meta, name)
-    assertRight(ctx.user, ctx.registry.get(String(row.parenttype)), 'read', String(row.parent))
-    return toWireDocument(ctx.registry, meta, { row, children: new Map() })
+    const parentMeta = ctx.registry.get(String(row.parenttype))
+    const parent = await readRow(ctx.db, parentMeta, String(row.parent))
+    const access = accessTo(ctx.user, parentMeta)
+    assertMay(access, 'read', parent === undefined ? undefined : owned(parent))
+    return toWireDocument(ctx.registry, meta, { row, children: new Map() }, readable(access))
   }
   const stored = await readDocument(ctx.db, ctx.registry, meta, name)
   if (stored === undefined) throw notFound(meta, name)
-  assertRight(ctx.user, meta, 'read', name)
-  return toWireDocument(ctx.registry, meta, stored)
+  const access = accessTo(ctx.user, meta)
+  assertMay(access, 'read', owned(stored.row))
+  return toWireDocument(ctx.registry, meta, stored, readable(access))
 }
 
 /**
  * The child rows of each Table field in the input. A row that names an existing row of this
  * document keeps its name, owner and creation (once: a repeated name makes a new row); the others
- * are new rows.
+ * are new rows. A table the user may not write keeps its stored rows.
  */
 function childRows (
   ctx: ServiceContext, doc: { meta: DocTypeMeta, row: DocumentRow }, input: DocumentInput,
-  stored: ReadonlyMap<string, readonly DocumentRow[]>
+  stored: ReadonlyMap<string, readonly DocumentRow[]>, canWrite: FieldFilter
 ): Map<string, DocumentRow[]> {
   const children = new Map<string, DocumentRow[]>()
   for (const table of doc.meta.tables) {
-    if (!Object.hasOwn(input, table.fieldname)) {
+    if (!Object.hasOwn(input, table.fieldname) || !canWrite(table)) {
       children.set(table.fieldname, (stored.get(table.fieldname) ?? []).map((row) => ({ ...row })))
       continue
     }
@@ -66,7 +85,7 @@ function childRows (
       const kept = previous.get(key)
       previous.delete(key)
       return {
-        ...(kept === undefined ? newValues(child, rowInput, ctx.user) : { ...columnValues(child, kept), ...inputValues(child, rowInput) }),
+        ...(kept === undefined ? newValues(child, rowInput, ctx.user, canWrite) : { ...columnValues(child, kept), ...inputValues(child, rowInput, canWrite) }),
         name: kept?.name ?? randomName(),
         owner: kept?.owner ?? doc.row.owner ?? ctx.user.name,
         creation: kept?.creation ?? doc.row.modified ?? null,
@@ -120,7 +139,7 @@ function duplicateName (meta: DocTypeMeta, name: string): DuplicateEntryError {
 }
 
 /** Validates and stores a document and its child rows, in Frappe's order of checks. */
-async function validateAndWrite (ctx: ServiceContext, trx: Db, doc: PendingDocument, write: () => Promise<unknown>): Promise<WireDocument> {
+async function validateAndWrite (ctx: ServiceContext, trx: Db, doc: PendingDocument, access: Access, write: () => Promise<unknown>): Promise<WireDocument> {
   validateMandatory(ctx.registry, doc)
   validateDataOptions(ctx.registry, doc)
   validateSelects(ctx.registry, doc)
@@ -131,7 +150,7 @@ async function validateAndWrite (ctx: ServiceContext, trx: Db, doc: PendingDocum
   })
   const saved = await readDocument(trx, ctx.registry, doc.meta, name)
   if (saved === undefined) throw new Error(`${doc.meta.name} ${name} vanished while being saved`)
-  return toWireDocument(ctx.registry, doc.meta, saved)
+  return toWireDocument(ctx.registry, doc.meta, saved, readable(access))
 }
 
 /** POST: a new document, with its child rows, in one transaction. */
@@ -141,9 +160,10 @@ export async function insertDocument (ctx: ServiceContext, doctype: string, inpu
   if (meta.isTable) return await insertChildRow(ctx, meta, input)
   return await inTransaction(ctx.db, async (trx) => {
     const timestamp = now()
+    const access = accessTo(ctx.user, meta)
     const docstatus = nextDocstatus(meta, 0, input.docstatus, true)
     const row: DocumentRow = {
-      ...newValues(meta, input, ctx.user),
+      ...newValues(meta, input, ctx.user, writable(access)),
       owner: ctx.user.name,
       creation: timestamp,
       modified: timestamp,
@@ -151,15 +171,15 @@ export async function insertDocument (ctx: ServiceContext, doctype: string, inpu
       docstatus: docstatus.value,
       idx: 0
     }
-    const doc: PendingDocument = { meta, row, children: childRows(ctx, { meta, row }, input, new Map()) }
+    const doc: PendingDocument = { meta, row, children: childRows(ctx, { meta, row }, input, new Map(), writable(access)) }
     await validateLinks(trx, ctx.registry, doc)
-    assertRight(ctx.user, meta, 'create')
-    if (docstatus.right !== undefined) assertRight(ctx.user, meta, docstatus.right)
+    assertMay(access, 'create')
+    if (docstatus.right !== undefined) assertMay(access, docstatus.right, { name: '', owner: ctx.user.name })
     const name = await newName(trx, meta, row, input.name)
     if (await readRow(trx, meta, name) !== undefined) throw duplicateName(meta, name)
     row.name = name
     for (const rows of doc.children.values()) for (const child of rows) child.parent = name
-    return await validateAndWrite(ctx, trx, doc, async () => await trx.insertInto(meta.table).values(columnValues(meta, row)).execute())
+    return await validateAndWrite(ctx, trx, doc, access, async () => await trx.insertInto(meta.table).values(columnValues(meta, row)).execute())
   })
 }
 
@@ -170,7 +190,8 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
   return await inTransaction(ctx.db, async (trx) => {
     const stored = await readDocument(trx, ctx.registry, meta, name)
     if (stored === undefined) throw notFound(meta, name)
-    assertRight(ctx.user, meta, 'write', name)
+    const access = accessTo(ctx.user, meta)
+    assertMay(access, 'write', owned(stored.row))
     const storedModified = String(stored.row.modified)
     if (input.modified !== undefined && input.modified !== null && String(input.modified) !== storedModified.replace(/\.0{6}$/, '') && String(input.modified) !== storedModified) {
       throw new TimestampMismatchError(
@@ -182,7 +203,7 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
     const timestamp = now()
     const row: DocumentRow = {
       ...columnValues(meta, stored.row),
-      ...inputValues(meta, input),
+      ...inputValues(meta, input, writable(access)),
       name: stored.row.name ?? name,
       owner: stored.row.owner ?? ctx.user.name,
       creation: stored.row.creation ?? timestamp,
@@ -190,10 +211,10 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
       modified_by: ctx.user.name,
       docstatus: docstatus.value
     }
-    const doc: PendingDocument = { meta, row, children: childRows(ctx, { meta, row }, input, stored.children) }
-    if (docstatus.right !== undefined) assertRight(ctx.user, meta, docstatus.right, name)
+    const doc: PendingDocument = { meta, row, children: childRows(ctx, { meta, row }, input, stored.children, writable(access)) }
+    if (docstatus.right !== undefined) assertMay(access, docstatus.right, owned(stored.row))
     await validateLinks(trx, ctx.registry, doc)
-    return await validateAndWrite(ctx, trx, doc, async () => {
+    return await validateAndWrite(ctx, trx, doc, access, async () => {
       if (meta.isSingle) return await writeSingleRow(trx, meta, row)
       const { name: key, ...values } = columnValues(meta, row)
       await trx.updateTable(meta.table).set(values).where('name', '=', key ?? name).execute()
@@ -210,7 +231,7 @@ export async function deleteDocument (ctx: ServiceContext, doctype: string, name
     const row = await readRow(trx, meta, name)
     if (row === undefined) throw new DoesNotExistError()
     const exactName = String(row.name)
-    assertRight(ctx.user, meta, 'delete', exactName)
+    assertMay(accessTo(ctx.user, meta), 'delete', owned(row))
     assertDeletable(meta.name, exactName)
     if (Number(row.docstatus) === 1) {
       throw new ValidationError(`${meta.name} ${exactName}: Submitted Record cannot be deleted. You must Cancel it first.`)
@@ -241,8 +262,10 @@ async function saveThroughParent (
     throw new ValidationError(`A ${meta.name} row needs parenttype, parent and parentfield: it is saved through its parent document`)
   }
   const parentMeta = ctx.registry.get(parenttype)
-  if (!parentMeta.tables.some((table) => table.fieldname === parentfield && table.options === meta.name)) {
-    throw new ValidationError(`${parenttype} has no table field ${parentfield} of ${meta.name} rows`)
+  const table = parentMeta.tables.find((field) => field.fieldname === parentfield && field.options === meta.name)
+  if (table === undefined) throw new ValidationError(`${parenttype} has no table field ${parentfield} of ${meta.name} rows`)
+  if (!writesField(accessTo(ctx.user, parentMeta), table)) {
+    throw new PermissionError(`${table.label} of ${parenttype} is at permlevel ${table.permlevel}, which no role of ${ctx.user.name} may write`, { errorMessage: 'Not permitted' })
   }
   return await inTransaction(ctx.db, async (trx) => {
     const stored = await readDocument(trx, ctx.registry, parentMeta, parent)

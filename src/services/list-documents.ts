@@ -7,7 +7,7 @@ import { toWireValue } from '../meta/field-values.js'
 import type { ServiceContext } from './context.js'
 import { conditionSql, parseFilters } from './filters.js'
 import { parseFields, queryField, type SelectedColumn } from './list-fields.js'
-import { assertRight } from './permissions.js'
+import { accessTo, listScope, readsField, type Access, type ListScope } from './permissions.js'
 import { countParam, flagParam } from './request-params.js'
 
 /** The list parameters of Frappe's `GET /api/resource/:doctype` and `frappe.client.get_list`. */
@@ -62,6 +62,16 @@ function governingDocType (ctx: ServiceContext, meta: DocTypeMeta, parent: unkno
   return parentMeta
 }
 
+/**
+ * The requested columns the user may see: fields at permlevels they cannot read are left out,
+ * silently, as Frappe leaves them; a user with only the select right sees `name` and the
+ * DocType's search fields.
+ */
+function visibleColumns (meta: DocTypeMeta, access: Access, scope: ListScope, columns: readonly SelectedColumn[]): SelectedColumn[] {
+  return columns.filter(({ field }) => field === undefined ||
+    (readsField(access, field) && (!scope.selectOnly || field.fieldname === 'name' || meta.searchFields.includes(field.fieldname))))
+}
+
 function wireRow (columns: readonly SelectedColumn[], row: Record<string, ColumnValue>, asDict: boolean): ListRow {
   const values = columns.map((c, index) => {
     const value = row[`c${index}`] ?? null
@@ -78,11 +88,15 @@ function wireRow (columns: readonly SelectedColumn[], row: Record<string, Column
 export async function listDocuments (ctx: ServiceContext, doctype: string, params: ListParams): Promise<ListRow[]> {
   const meta = ctx.registry.get(doctype)
   if (meta.isSingle) throw new ValidationError(`${meta.name} is a Single DocType: read its one document at /api/resource/${meta.name}/${meta.name}`)
-  const governing = governingDocType(ctx, meta, params.parent)
-  assertRight(ctx.user, governing, 'read')
-  const columns = parseFields(meta, params.fields)
+  const access = accessTo(ctx.user, governingDocType(ctx, meta, params.parent))
+  const scope = listScope(access)
+  const columns = visibleColumns(meta, access, scope, parseFields(meta, params.fields))
   const filters = parseFilters(ctx.registry, meta, 'filters', params.filters)
   const orFilters = parseFilters(ctx.registry, meta, 'or_filters', params.or_filters)
+  for (const condition of [...filters, ...orFilters]) {
+    if (!readsField(access, condition.field)) throw new DataError(`Field not permitted in query: ${condition.field.fieldname}`)
+  }
+  if (columns.length === 0) return []
   const aggregated = columns.some((c) => c.aggregate) && (params.order_by === undefined || params.order_by === '')
   const ordering = aggregated ? [] : parseOrderBy(meta, params.order_by, columns)
   const groupBy = typeof params.group_by === 'string' && params.group_by.trim() !== ''
@@ -95,7 +109,8 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
 
   let query = ctx.db.selectFrom(meta.table)
     .select(columns.map((c, index) => sql`${c.expression}`.as(`c${index}`)))
-  if (meta.isTable) query = query.where(sql<SqlBool>`${sql.ref(`${meta.table}.parenttype`)} = ${governing.name}`)
+  if (meta.isTable) query = query.where(sql<SqlBool>`${sql.ref(`${meta.table}.parenttype`)} = ${access.meta.name}`)
+  if (scope.ownOnly) query = query.where(sql<SqlBool>`${sql.ref(`${meta.table}.owner`)} = ${ctx.user.name}`)
   for (const condition of filters) query = query.where(conditionSql(meta, condition))
   if (orFilters.length > 0) query = query.where((eb) => eb.or(orFilters.map((condition) => conditionSql(meta, condition))))
   if (groupBy.length > 0) query = query.groupBy(groupBy)

@@ -1,56 +1,146 @@
 import { PermissionError } from '../errors.js'
-import type { Right } from '../meta/definition.js'
-import type { DocTypeMeta, PermissionRule } from '../meta/doctype-meta.js'
+import { rights as allRights, type Right } from '../meta/definition.js'
+import type { DocTypeMeta, FieldMeta } from '../meta/doctype-meta.js'
 import type { RequestUser } from './users.js'
 
 /**
- * The role-permission service: whether a user holds a right on a DocType, through the DocType's
- * permission rows at permlevel 0. Administrator holds every right. Rows marked if_owner grant
- * their rights only on the user's own documents, create aside (as in Frappe, it is never
- * restricted to owners); until that owner check exists they grant nothing else, so that no such
- * row ever grants more than it says.
+ * The role-permission service, from the DocType's permission rows (Frappe's DocPerm): what a
+ * user may do on a DocType and on one document, and which fields they may read and write.
+ * Administrator holds every right at every level.
  */
 
-function grants (rule: PermissionRule, right: Right): boolean {
-  return rule.permlevel === 0 && (!rule.ifOwner || right === 'create') && rule.rights.has(right)
+/** What one user may do on one DocType, resolved once from the rows of the roles they hold. */
+export interface Access {
+  readonly user: RequestUser
+  readonly meta: DocTypeMeta
+  /** Rights on every document: level-0 rows, and `create` from any level-0 row. */
+  readonly rights: ReadonlySet<Right>
+  /** Rights on the user's own documents only: level-0 rows marked if_owner. */
+  readonly ownRights: ReadonlySet<Right>
+  /** The permlevels whose fields the user may read, and write. */
+  readonly readLevels: ReadonlySet<number>
+  readonly writeLevels: ReadonlySet<number>
 }
 
-/** The roles whose rows grant `right` on the DocType, in definition order. */
-function rolesGranting (meta: DocTypeMeta, right: Right): string[] {
-  return [...new Set(meta.permissions.filter((rule) => grants(rule, right)).map((rule) => rule.role))]
+const levels = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+
+/** Rights a DocType cannot grant: only submittable DocTypes know submit, cancel and amend. */
+function applies (meta: DocTypeMeta, right: Right): boolean {
+  return meta.isSubmittable || !['submit', 'cancel', 'amend'].includes(right)
 }
 
-export function hasRight (user: RequestUser, meta: DocTypeMeta, right: Right): boolean {
-  if (user.isAdministrator) return true
-  return meta.permissions.some((rule) => grants(rule, right) && user.roles.has(rule.role))
+export function accessTo (user: RequestUser, meta: DocTypeMeta): Access {
+  if (user.isAdministrator) {
+    const every = new Set(allRights.filter((right) => applies(meta, right)))
+    return { user, meta, rights: every, ownRights: new Set(), readLevels: new Set(levels), writeLevels: new Set(levels) }
+  }
+  const rows = meta.permissions.filter((rule) => user.roles.has(rule.role))
+  const rights = new Set<Right>()
+  const ownRights = new Set<Right>()
+  const readLevels = new Set<number>()
+  const writeLevels = new Set<number>()
+  for (const rule of rows) {
+    if (rule.rights.has('read')) readLevels.add(rule.permlevel)
+    if (rule.rights.has('write')) writeLevels.add(rule.permlevel)
+    if (rule.permlevel !== 0) continue
+    for (const right of rule.rights) {
+      if (!applies(meta, right)) continue
+      if (rule.ifOwner && right !== 'create') ownRights.add(right)
+      else rights.add(right)
+    }
+  }
+  for (const right of rights) ownRights.delete(right)
+  return { user, meta, rights, ownRights, readLevels, writeLevels }
 }
 
-/** Beyond Frappe: which right was missing and who would have it. */
+/** A document as far as permissions care: its name and who owns it. */
+export interface OwnedDocument {
+  readonly name: string
+  readonly owner: string
+}
+
+/** Whether the right is held on this document, or, without one, on at least some documents. */
+export function may (access: Access, right: Right, doc?: OwnedDocument): boolean {
+  if (access.rights.has(right)) return true
+  if (!access.ownRights.has(right)) return false
+  return doc === undefined || doc.owner === access.user.name
+}
+
+/** Which rows of a list the user sees: every row, or only their own; all fields, or only the search fields. */
+export interface ListScope {
+  readonly ownOnly: boolean
+  readonly selectOnly: boolean
+}
+
+/** A list needs read, or select; if only if_owner rows grant it, only the user's own rows show. */
+export function listScope (access: Access): ListScope {
+  if (may(access, 'read')) return { ownOnly: !access.rights.has('read'), selectOnly: false }
+  if (may(access, 'select')) return { ownOnly: !access.rights.has('select'), selectOnly: true }
+  throw refusal(access, 'read')
+}
+
+export function readsField (access: Access, field: FieldMeta): boolean {
+  return field.standard || access.readLevels.has(field.permlevel)
+}
+
+export function writesField (access: Access, field: FieldMeta): boolean {
+  return field.standard || access.writeLevels.has(field.permlevel)
+}
+
+/** The roles whose level-0 rows grant `right`, and whether only on their holders' own documents. */
+function grantingRoles (meta: DocTypeMeta, right: Right): Array<{ role: string, ownOnly: boolean }> {
+  const found = new Map<string, boolean>()
+  for (const rule of meta.permissions) {
+    if (rule.permlevel !== 0 || !rule.rights.has(right) || !applies(meta, right)) continue
+    const ownOnly = rule.ifOwner && right !== 'create'
+    found.set(rule.role, (found.get(rule.role) ?? true) && ownOnly)
+  }
+  return [...found].map(([role, ownOnly]) => ({ role, ownOnly }))
+}
+
+/** Beyond Frappe: the right that was missing, and who would hold it. */
 function explanation (meta: DocTypeMeta, right: Right): string {
-  const granting = rolesGranting(meta, right)
+  const granting = grantingRoles(meta, right).map(({ role, ownOnly }) => ownOnly ? `${role} (on their own documents)` : role)
   const who = granting.length === 0
     ? 'no role grants it'
     : `it is granted by the role${granting.length > 1 ? 's' : ''} ${granting.join(', ')}`
   return `The '${right}' permission on ${meta.name} is needed; ${who}.`
 }
 
-function doctypeAccessMessage (user: RequestUser, meta: DocTypeMeta): string {
-  return `User <strong>${user.name}</strong> does not have doctype access via role permission for document <strong>${meta.name}</strong>`
+function refusal (access: Access, right: Right, doc?: OwnedDocument): PermissionError {
+  const { user, meta } = access
+  const onDocType = doc === undefined || !may(access, 'read')
+  const denial = onDocType
+    ? `User <strong>${user.name}</strong> does not have doctype access via role permission for document <strong>${meta.name}</strong>`
+    : `User <strong>${user.name}</strong> does not have access to this document: ${meta.name} - ${doc.name}`
+  const errorMessage = doc === undefined && (right === 'read' || right === 'select')
+    ? `No permission for ${meta.name}`
+    : `You need the '${right}' permission on <strong>${meta.name}</strong> ${doc?.name ?? ''} to perform this action.`
+  return new PermissionError('', {
+    serverMessages: [{ message: `${denial}. ${explanation(meta, right)}`, title: 'Message' }],
+    errorMessage,
+    details: {
+      permission: {
+        doctype: meta.name,
+        ...(doc === undefined ? {} : { document: doc.name }),
+        right,
+        user: user.name,
+        user_roles: [...user.roles].sort(),
+        granting_roles: grantingRoles(meta, right).map(({ role, ownOnly }) => ownOnly ? { role, if_owner: 1 } : { role })
+      }
+    }
+  })
 }
 
 /**
- * Throws Frappe's PermissionError unless the user holds `right` on the DocType. Without a
- * document name it answers as Frappe's list check ("No permission for X"); with one, as its
- * document check ("You need the 'write' permission on X name ...").
+ * Throws Frappe's PermissionError unless the user holds `right`: on the document when one is
+ * given (as Frappe's document check), else on the DocType (as its list check).
  */
-export function assertRight (user: RequestUser, meta: DocTypeMeta, right: Right, name?: string): void {
-  if (hasRight(user, meta, right)) return
-  const message = `${doctypeAccessMessage(user, meta)}. ${explanation(meta, right)}`
-  const errorMessage = name === undefined && (right === 'read' || right === 'select')
-    ? `No permission for ${meta.name}`
-    : `You need the '${right}' permission on <strong>${meta.name}</strong> ${name ?? ''} to perform this action.`
-  throw new PermissionError('', {
-    serverMessages: [{ message, title: 'Message' }],
-    errorMessage
-  })
+export function assertMay (access: Access, right: Right, doc?: OwnedDocument): void {
+  if (!may(access, right, doc)) throw refusal(access, right, doc)
+}
+
+/** The right on one document as a 0/1 map, as Frappe's get_doc_permissions answers. */
+export function documentRights (access: Access, doc: OwnedDocument): Record<Right, 0 | 1> {
+  return Object.fromEntries(allRights.map((right) => [right, may(access, right, doc) ? 1 : 0])) as Record<Right, 0 | 1>
 }

@@ -29,7 +29,8 @@ t.test('a child row written on its own is saved through its parent', async (t) =
   t.ok(parent.modified > note.modified, 'the parent was saved')
 
   const viewerWrite = await call(app, keys.viewer, { method: 'PUT', url: `/api/resource/Note Seen By/${second?.name ?? ''}`, payload: { user: 'viewer@example.com' } })
-  t.equal(viewerWrite.statusCode, 200, 'All may write Notes, so their rows too')
+  t.equal(viewerWrite.statusCode, 403, 'Seen By is at permlevel 1, which All may not write')
+  t.match(serverMessages(viewerWrite.json())[0]?.message, /permlevel 1/)
   const salesRole = (await call(app, keys.manager, { method: 'GET', url: '/api/resource/User/sales@example.com' })).json().data.roles[0]
   const escalate = await call(app, keys.viewer, { method: 'PUT', url: `/api/resource/Has Role/${salesRole.name as string}`, payload: { role: 'System Manager' } })
   t.equal(escalate.statusCode, 403, 'a row of a document the user may not write is refused')

@@ -63,15 +63,23 @@ t.test('child rows sent twice under one name, docstatus true, a slow Name check'
   t.equal(goodMaker.statusCode, 200)
 })
 
-t.test('if_owner rows grant create, and nothing else until owner checks exist', async (t) => {
+t.test('if_owner rows grant their rights on the user\'s own documents only', async (t) => {
   const { app, keys } = await buildTestApp(t, { DOCTYPES_DIR: fixtures })
   const created = await call(app, keys.viewer, { method: 'POST', url: '/api/resource/Diary', payload: { entry: 'dear diary' } })
-  t.equal(created.statusCode, 200)
+  t.equal(created.statusCode, 200, 'create is never owner-restricted')
   const name = created.json().data.name as string
-  t.equal((await call(app, keys.viewer, { method: 'GET', url: '/api/resource/Diary' })).statusCode, 403)
-  t.equal((await call(app, keys.viewer, { method: 'GET', url: `/api/resource/Diary/${name}` })).statusCode, 403)
-  t.equal((await call(app, keys.sales, { method: 'GET', url: `/api/resource/Diary/${name}` })).statusCode, 403, 'above all, nobody else reads it')
-  t.equal((await call(app, keys.manager, { method: 'GET', url: `/api/resource/Diary/${name}` })).statusCode, 200)
+  await call(app, keys.sales, { method: 'POST', url: '/api/resource/Diary', payload: { entry: 'not yours' } })
+  const mine = await call(app, keys.viewer, { method: 'GET', url: listUrl('Diary', { fields: ['entry'] }) })
+  t.same(mine.json().data, [{ entry: 'dear diary' }], 'a list shows only the user\'s own rows')
+  t.equal((await call(app, keys.viewer, { method: 'GET', url: `/api/resource/Diary/${name}` })).statusCode, 200)
+  const other = await call(app, keys.sales, { method: 'GET', url: `/api/resource/Diary/${name}` })
+  t.equal(other.statusCode, 403, 'nobody else reads it')
+  t.match(serverMessages(other.json())[0]?.message, /does not have access to this document: Diary - /)
+  t.match(other.json().permission, { doctype: 'Diary', document: name, right: 'read', user: 'sales@example.com', granting_roles: [{ role: 'All', if_owner: 1 }, { role: 'System Manager' }] })
+  t.equal((await call(app, keys.sales, { method: 'PUT', url: `/api/resource/Diary/${name}`, payload: { entry: 'x' } })).statusCode, 403)
+  t.equal((await call(app, keys.sales, { method: 'DELETE', url: `/api/resource/Diary/${name}` })).statusCode, 403)
+  t.equal((await call(app, keys.viewer, { method: 'DELETE', url: `/api/resource/Diary/${name}` })).statusCode, 202, 'the owner may')
+  t.equal((await call(app, keys.manager, { method: 'GET', url: listUrl('Diary', {}) })).json().data.length, 1, 'a role without if_owner sees every row')
 })
 
 t.test('the exception text keeps angle brackets that are not markup', async (t) => {
