@@ -2,7 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely'
 import { page } from '../db/pagination.js'
 import type { ColumnValue } from '../db/tables.js'
 import { DataError, PermissionError, ValidationError } from '../errors.js'
-import type { DocTypeMeta } from '../meta/doctype-meta.js'
+import type { DocTypeMeta, FieldMeta } from '../meta/doctype-meta.js'
 import { toWireValue } from '../meta/field-values.js'
 import type { ServiceContext } from './context.js'
 import { conditionSql, parseFilters } from './filters.js'
@@ -63,13 +63,13 @@ function governingDocType (ctx: ServiceContext, meta: DocTypeMeta, parent: unkno
 }
 
 /**
- * The requested columns the user may see: fields at permlevels they cannot read are left out,
- * silently, as Frappe leaves them; a user with only the select right sees `name` and the
- * DocType's search fields.
+ * The fields of the list the user may see: those at permlevels they can read (others are left
+ * out silently, as Frappe leaves them), or, with only the select right, `name` and the DocType's
+ * search fields.
  */
-function visibleColumns (meta: DocTypeMeta, access: Access, scope: ListScope, columns: readonly SelectedColumn[]): SelectedColumn[] {
-  return columns.filter(({ field }) => field === undefined ||
-    (readsField(access, field) && (!scope.selectOnly || field.fieldname === 'name' || meta.searchFields.includes(field.fieldname))))
+function visibleField (meta: DocTypeMeta, access: Access, scope: ListScope): (field: FieldMeta) => boolean {
+  if (!scope.selectOnly) return (field) => readsField(access, field)
+  return (field) => field.fieldname === 'name' || (field.permlevel === 0 && meta.searchFields.includes(field.fieldname))
 }
 
 function wireRow (columns: readonly SelectedColumn[], row: Record<string, ColumnValue>, asDict: boolean): ListRow {
@@ -90,11 +90,12 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
   if (meta.isSingle) throw new ValidationError(`${meta.name} is a Single DocType: read its one document at /api/resource/${meta.name}/${meta.name}`)
   const access = accessTo(ctx.user, governingDocType(ctx, meta, params.parent))
   const scope = listScope(access)
-  const columns = visibleColumns(meta, access, scope, parseFields(meta, params.fields))
+  const visible = visibleField(meta, access, scope)
+  const columns = parseFields(meta, params.fields).filter(({ field }) => field === undefined || visible(field))
   const filters = parseFilters(ctx.registry, meta, 'filters', params.filters)
   const orFilters = parseFilters(ctx.registry, meta, 'or_filters', params.or_filters)
-  for (const condition of [...filters, ...orFilters]) {
-    if (!readsField(access, condition.field)) throw new DataError(`Field not permitted in query: ${condition.field.fieldname}`)
+  for (const { field } of [...filters, ...orFilters]) {
+    if (!field.standard && !visible(field)) throw new DataError(`Field not permitted in query: ${field.fieldname}`)
   }
   if (columns.length === 0) return []
   const aggregated = columns.some((c) => c.aggregate) && (params.order_by === undefined || params.order_by === '')

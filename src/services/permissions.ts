@@ -107,6 +107,41 @@ function explanation (meta: DocTypeMeta, right: Right): string {
   return `The '${right}' permission on ${meta.name} is needed; ${who}.`
 }
 
+/** Beyond Frappe: a machine-readable account of one permission question. */
+export interface Explanation {
+  readonly allowed: boolean
+  readonly doctype: string
+  readonly document?: string
+  readonly right: Right
+  readonly user: string
+  readonly user_roles: readonly string[]
+  readonly granting_roles: ReadonlyArray<{ role: string, if_owner?: 1 }>
+  /** The same in a sentence. */
+  readonly because: string
+}
+
+export function explain (access: Access, right: Right, doc?: OwnedDocument): Explanation {
+  const { user, meta } = access
+  const allowed = may(access, right, doc)
+  const because = allowed
+    ? access.rights.has(right) || user.isAdministrator
+      ? `${user.name} holds '${right}' on every ${meta.name}${user.isAdministrator ? ' as Administrator' : ''}.`
+      : `${user.name} holds '${right}' on ${meta.name} documents they own, and owns this one.`
+    : access.ownRights.has(right)
+      ? `${user.name} holds '${right}' on ${meta.name} only on documents they own, and does not own ${doc?.name ?? 'it'}. ${explanation(meta, right)}`
+      : explanation(meta, right)
+  return {
+    allowed,
+    doctype: meta.name,
+    ...(doc === undefined ? {} : { document: doc.name }),
+    right,
+    user: user.name,
+    user_roles: [...user.roles].sort(),
+    granting_roles: grantingRoles(meta, right).map(({ role, ownOnly }) => ownOnly ? { role, if_owner: 1 as const } : { role }),
+    because
+  }
+}
+
 function refusal (access: Access, right: Right, doc?: OwnedDocument): PermissionError {
   const { user, meta } = access
   const onDocType = doc === undefined || !may(access, 'read')
@@ -116,19 +151,11 @@ function refusal (access: Access, right: Right, doc?: OwnedDocument): Permission
   const errorMessage = doc === undefined && (right === 'read' || right === 'select')
     ? `No permission for ${meta.name}`
     : `You need the '${right}' permission on <strong>${meta.name}</strong> ${doc?.name ?? ''} to perform this action.`
+  const { allowed: _allowed, because, ...permission } = explain(access, right, doc)
   return new PermissionError('', {
-    serverMessages: [{ message: `${denial}. ${explanation(meta, right)}`, title: 'Message' }],
+    serverMessages: [{ message: `${denial}. ${because}`, title: 'Message' }],
     errorMessage,
-    details: {
-      permission: {
-        doctype: meta.name,
-        ...(doc === undefined ? {} : { document: doc.name }),
-        right,
-        user: user.name,
-        user_roles: [...user.roles].sort(),
-        granting_roles: grantingRoles(meta, right).map(({ role, ownOnly }) => ownOnly ? { role, if_owner: 1 } : { role })
-      }
-    }
+    details: { permission }
   })
 }
 

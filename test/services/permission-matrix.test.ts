@@ -1,0 +1,113 @@
+import { fileURLToPath } from 'node:url'
+import type { LightMyRequestResponse } from 'fastify'
+import t, { type Test } from 'tap'
+import { createApiKey, type IssuedKey } from '../../src/services/auth/api-keys.js'
+import { createUser } from '../../src/services/user-admin.js'
+import { buildTestApp, call, listUrl, type TestApp } from '../helper.js'
+
+const fixtures = fileURLToPath(new URL('../fixtures/doctypes', import.meta.url))
+
+type Actor = 'emp1' | 'emp2' | 'approver' | 'auditor' | 'browser' | 'guest' | 'manager' | 'administrator'
+
+const roleOf: Record<Actor, string[] | undefined> = {
+  emp1: ['Employee'],
+  emp2: ['Employee'],
+  approver: ['Expense Approver'],
+  auditor: ['Expense Auditor'],
+  browser: ['Expense Browser'],
+  guest: undefined,
+  manager: undefined,
+  administrator: undefined
+}
+
+interface World extends TestApp {
+  key: (actor: Actor) => IssuedKey | undefined
+}
+
+/** A fresh site: E1 and E2 owned by emp1, E3 by emp2, each with notes at permlevels 1 and 2. */
+async function world (t: Test): Promise<World> {
+  const testApp = await buildTestApp(t, { DOCTYPES_DIR: fixtures })
+  const keys = new Map<Actor, IssuedKey>()
+  for (const [actor, roles] of Object.entries(roleOf) as Array<[Actor, string[] | undefined]>) {
+    if (roles === undefined) continue
+    const name = await createUser(testApp.site.db, testApp.site.registry, { email: `${actor}@example.com`, fullName: actor, roles, password: undefined })
+    keys.set(actor, await createApiKey(testApp.site.db, name))
+  }
+  keys.set('manager', testApp.keys.manager)
+  keys.set('administrator', testApp.keys.administrator)
+  const key = (actor: Actor): IssuedKey | undefined => keys.get(actor)
+  for (const [title, owner] of [['E1', 'emp1'], ['E2', 'emp1'], ['E3', 'emp2']] as const) {
+    await call(testApp.app, key(owner), { method: 'POST', url: '/api/resource/Expense', payload: { title, amount: 10 } })
+    await call(testApp.app, key('manager'), { method: 'PUT', url: `/api/resource/Expense/${title}`, payload: { approver_note: `note ${title}`, audit_code: `code ${title}` } })
+  }
+  return { ...testApp, key }
+}
+
+type Operation = (w: World, actor: Actor) => Promise<unknown>
+
+const status = (res: LightMyRequestResponse): number => res.statusCode
+const as = (w: World, actor: Actor, options: Parameters<typeof call>[2]): Promise<LightMyRequestResponse> => call(w.app, w.key(actor), options)
+
+const operations: Record<string, Operation> = {
+  'list: rows': async (w, a) => {
+    const res = await as(w, a, { method: 'GET', url: listUrl('Expense', { fields: ['name'], order_by: 'name asc' }) })
+    return res.statusCode === 200 ? res.json().data.map((r: { name: string }) => r.name).join(',') : res.statusCode
+  },
+  'list: fields': async (w, a) => {
+    const res = await as(w, a, { method: 'GET', url: listUrl('Expense', { fields: ['name', 'title', 'amount', 'approver_note', 'audit_code'], limit: 1 }) })
+    return res.statusCode === 200 ? Object.keys(res.json().data[0] ?? {}).join(',') : res.statusCode
+  },
+  'list: filter on a level-1 field': async (w, a) => status(await as(w, a, { method: 'GET', url: listUrl('Expense', { filters: { approver_note: ['like', 'note%'] } }) })),
+  'get E1': async (w, a) => status(await as(w, a, { method: 'GET', url: '/api/resource/Expense/E1' })),
+  'get E1: fields': async (w, a) => {
+    const res = await as(w, a, { method: 'GET', url: '/api/resource/Expense/E1' })
+    return res.statusCode === 200 ? ['approver_note', 'audit_code'].filter((f) => f in res.json().data).join(',') || 'level 0 only' : res.statusCode
+  },
+  'get E3': async (w, a) => status(await as(w, a, { method: 'GET', url: '/api/resource/Expense/E3' })),
+  'put E1': async (w, a) => status(await as(w, a, { method: 'PUT', url: '/api/resource/Expense/E1', payload: { amount: 11 } })),
+  'put E3': async (w, a) => status(await as(w, a, { method: 'PUT', url: '/api/resource/Expense/E3', payload: { amount: 12 } })),
+  'put E1 level-1 note: stored': async (w, a) => {
+    const res = await as(w, a, { method: 'PUT', url: '/api/resource/Expense/E1', payload: { approver_note: `by ${a}` } })
+    const stored = await w.site.db.selectFrom('tabExpense').select('approver_note').where('name', '=', 'E1').executeTakeFirstOrThrow()
+    return res.statusCode === 200 ? String(stored.approver_note) : res.statusCode
+  },
+  post: async (w, a) => status(await as(w, a, { method: 'POST', url: '/api/resource/Expense', payload: { title: `new by ${a}` } })),
+  'delete E2': async (w, a) => status(await as(w, a, { method: 'DELETE', url: '/api/resource/Expense/E2' })),
+  'has_permission write E3': async (w, a) => {
+    const res = await as(w, a, { method: 'GET', url: '/api/method/frappe.client.has_permission?doctype=Expense&docname=E3&perm_type=write' })
+    return res.statusCode === 200 ? res.json().message.has_permission : res.statusCode
+  },
+  'get_doc_permissions E1: read,write,delete': async (w, a) => {
+    const res = await as(w, a, { method: 'GET', url: '/api/method/frappe.client.get_doc_permissions?doctype=Expense&docname=E1' })
+    if (res.statusCode !== 200) return res.statusCode
+    const p = res.json().message.permissions
+    return `${p.read as number}${p.write as number}${p.delete as number}`
+  }
+}
+
+const everyRight = { 'list: rows': 'E1,E2,E3', 'list: fields': 'name,title,amount,approver_note,audit_code', 'list: filter on a level-1 field': 200, 'get E1': 200, 'get E1: fields': 'approver_note,audit_code', 'get E3': 200, 'put E1': 200, 'put E3': 200, post: 200, 'delete E2': 202, 'has_permission write E3': true, 'get_doc_permissions E1: read,write,delete': '111' }
+
+/** users x operations -> answer: what each user may see and do. */
+const expected: Record<Actor, Record<string, unknown>> = {
+  emp1: { 'list: rows': 'E1,E2', 'list: fields': 'name,title,amount', 'list: filter on a level-1 field': 417, 'get E1': 200, 'get E1: fields': 'level 0 only', 'get E3': 403, 'put E1': 200, 'put E3': 403, 'put E1 level-1 note: stored': 'note E1', post: 200, 'delete E2': 202, 'has_permission write E3': false, 'get_doc_permissions E1: read,write,delete': '111' },
+  emp2: { 'list: rows': 'E3', 'list: fields': 'name,title,amount', 'list: filter on a level-1 field': 417, 'get E1': 403, 'get E1: fields': 403, 'get E3': 200, 'put E1': 403, 'put E3': 200, 'put E1 level-1 note: stored': 403, post: 200, 'delete E2': 403, 'has_permission write E3': true, 'get_doc_permissions E1: read,write,delete': '000' },
+  approver: { 'list: rows': 'E1,E2,E3', 'list: fields': 'name,title,amount,approver_note', 'list: filter on a level-1 field': 200, 'get E1': 200, 'get E1: fields': 'approver_note', 'get E3': 200, 'put E1': 200, 'put E3': 200, 'put E1 level-1 note: stored': 'by approver', post: 403, 'delete E2': 403, 'has_permission write E3': true, 'get_doc_permissions E1: read,write,delete': '110' },
+  auditor: { 'list: rows': 'E1,E2,E3', 'list: fields': 'name,title,amount,approver_note,audit_code', 'list: filter on a level-1 field': 200, 'get E1': 200, 'get E1: fields': 'approver_note,audit_code', 'get E3': 200, 'put E1': 403, 'put E3': 403, 'put E1 level-1 note: stored': 403, post: 403, 'delete E2': 403, 'has_permission write E3': false, 'get_doc_permissions E1: read,write,delete': '100' },
+  browser: { 'list: rows': 'E1,E2,E3', 'list: fields': 'name,title', 'list: filter on a level-1 field': 417, 'get E1': 403, 'get E1: fields': 403, 'get E3': 403, 'put E1': 403, 'put E3': 403, 'put E1 level-1 note: stored': 403, post: 403, 'delete E2': 403, 'has_permission write E3': false, 'get_doc_permissions E1: read,write,delete': '000' },
+  guest: { 'list: rows': 403, 'list: fields': 403, 'list: filter on a level-1 field': 403, 'get E1': 403, 'get E1: fields': 403, 'get E3': 403, 'put E1': 403, 'put E3': 403, 'put E1 level-1 note: stored': 403, post: 403, 'delete E2': 403, 'has_permission write E3': 403, 'get_doc_permissions E1: read,write,delete': 403 },
+  manager: { ...everyRight, 'put E1 level-1 note: stored': 'by manager' },
+  administrator: { ...everyRight, 'put E1 level-1 note: stored': 'by administrator' }
+}
+
+t.test('users x operations on a DocType with if_owner, select-only and permlevel rows', async (t) => {
+  let rows = 0
+  for (const actor of Object.keys(expected) as Actor[]) {
+    for (const [operation, answer] of Object.entries(expected[actor])) {
+      const w = await world(t)
+      t.same(await operations[operation]?.(w, actor), answer, `${actor} / ${operation}`)
+      rows++
+      await w.app.close()
+    }
+  }
+  t.ok(rows >= 100, `${rows} rows in the matrix`)
+})
