@@ -4,6 +4,7 @@ import { inTransaction } from '../db/transactions.js'
 import {
   DoesNotExistError, DuplicateEntryError, PermissionError, TimestampMismatchError, UniqueValidationError, ValidationError
 } from '../errors.js'
+import type { Right } from '../meta/definition.js'
 import type { DocTypeMeta } from '../meta/doctype-meta.js'
 import type { MetaRegistry } from '../meta/registry.js'
 import { now } from './clock.js'
@@ -14,7 +15,8 @@ import { validateDataOptions, validateLinks, validateMandatory, validateSelects,
 import { columnValues, inputRows, inputValues, newValues, type DocumentInput, type FieldFilter } from './document-values.js'
 import { assertChangesAllowedAfterSubmit, nextDocstatus } from './docstatus.js'
 import { newName, randomName } from './naming.js'
-import { accessTo, assertMay, readsField, writesField, type Access, type OwnedDocument } from './permissions.js'
+import { accessTo, assertMay, may, readsField, withShare, writesField, type Access, type OwnedDocument } from './permissions.js'
+import { deleteShares, sharedRight } from './shares.js'
 import { writeSingleRow } from './single-store.js'
 import { assertDeletable } from './system-records.js'
 
@@ -42,6 +44,26 @@ function writable (access: Access): FieldFilter {
 }
 
 /**
+ * The access a user has to one document: their roles' rights, or those a share gives them (which
+ * also opens the level-0 fields). Throws Frappe's PermissionError when neither grants `right`.
+ */
+async function accessToDocument (ctx: ServiceContext, db: Db, access: Access, right: Right, doc: OwnedDocument): Promise<Access> {
+  if (may(access, right, doc)) return access
+  if (await sharedRight(db, ctx.registry, ctx.user, access.meta, doc.name, right)) return withShare(access, right === 'write')
+  assertMay(access, right, doc)
+  return access
+}
+
+/** Throws unless the user holds `right` on the document, through their roles or a share. */
+export async function assertDocumentRight (ctx: ServiceContext, doctype: string, name: string, right: Right): Promise<string> {
+  const meta = ctx.registry.get(doctype)
+  const row = await readRow(ctx.db, meta, name)
+  if (row === undefined) throw notFound(meta, name)
+  await accessToDocument(ctx, ctx.db, accessTo(ctx.user, meta), right, owned(row))
+  return String(row.name)
+}
+
+/**
  * GET one document, with its child tables, without the fields the user may not read. Child rows
  * may be read on their own, as their parent allows.
  */
@@ -52,14 +74,13 @@ export async function getDocument (ctx: ServiceContext, doctype: string, name: s
     if (row === undefined) throw notFound(meta, name)
     const parentMeta = ctx.registry.get(String(row.parenttype))
     const parent = await readRow(ctx.db, parentMeta, String(row.parent))
-    const access = accessTo(ctx.user, parentMeta)
-    assertMay(access, 'read', parent === undefined ? undefined : owned(parent))
+    if (parent === undefined) throw notFound(parentMeta, String(row.parent))
+    const access = await accessToDocument(ctx, ctx.db, accessTo(ctx.user, parentMeta), 'read', owned(parent))
     return toWireDocument(ctx.registry, meta, { row, children: new Map() }, readable(access))
   }
   const stored = await readDocument(ctx.db, ctx.registry, meta, name)
   if (stored === undefined) throw notFound(meta, name)
-  const access = accessTo(ctx.user, meta)
-  assertMay(access, 'read', owned(stored.row))
+  const access = await accessToDocument(ctx, ctx.db, accessTo(ctx.user, meta), 'read', owned(stored.row))
   return toWireDocument(ctx.registry, meta, stored, readable(access))
 }
 
@@ -190,8 +211,7 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
   return await inTransaction(ctx.db, async (trx) => {
     const stored = await readDocument(trx, ctx.registry, meta, name)
     if (stored === undefined) throw notFound(meta, name)
-    const access = accessTo(ctx.user, meta)
-    assertMay(access, 'write', owned(stored.row))
+    const access = await accessToDocument(ctx, trx, accessTo(ctx.user, meta), 'write', owned(stored.row))
     const storedModified = String(stored.row.modified)
     if (input.modified !== undefined && input.modified !== null && String(input.modified) !== storedModified.replace(/\.0{6}$/, '') && String(input.modified) !== storedModified) {
       throw new TimestampMismatchError(
@@ -212,7 +232,7 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
       docstatus: docstatus.value
     }
     const doc: PendingDocument = { meta, row, children: childRows(ctx, { meta, row }, input, stored.children, writable(access)) }
-    if (docstatus.right !== undefined) assertMay(access, docstatus.right, owned(stored.row))
+    if (docstatus.right !== undefined) await accessToDocument(ctx, trx, access, docstatus.right, owned(stored.row))
     await validateLinks(trx, ctx.registry, doc)
     return await validateAndWrite(ctx, trx, doc, access, async () => {
       if (meta.isSingle) return await writeSingleRow(trx, meta, row)
@@ -231,11 +251,12 @@ export async function deleteDocument (ctx: ServiceContext, doctype: string, name
     const row = await readRow(trx, meta, name)
     if (row === undefined) throw new DoesNotExistError()
     const exactName = String(row.name)
-    assertMay(accessTo(ctx.user, meta), 'delete', owned(row))
+    await accessToDocument(ctx, trx, accessTo(ctx.user, meta), 'delete', owned(row))
     assertDeletable(meta.name, exactName)
     if (Number(row.docstatus) === 1) {
       throw new ValidationError(`${meta.name} ${exactName}: Submitted Record cannot be deleted. You must Cancel it first.`)
     }
+    await deleteShares(trx, ctx.registry, meta, exactName)
     await assertNotLinked(trx, ctx.registry, meta, exactName)
     await writeChildren(trx, ctx.registry, { meta, row, children: new Map() })
     await trx.deleteFrom(meta.table).where('name', '=', exactName).execute()

@@ -7,7 +7,8 @@ import { toWireValue } from '../meta/field-values.js'
 import type { ServiceContext } from './context.js'
 import { conditionSql, parseFilters } from './filters.js'
 import { parseFields, queryField, type SelectedColumn } from './list-fields.js'
-import { accessTo, listScope, readsField, type Access, type ListScope } from './permissions.js'
+import { accessTo, assertMay, listScope, readsField, withShare, type Access, type ListScope } from './permissions.js'
+import { hasSharedDocuments, sharedForReading } from './shares.js'
 import { countParam, flagParam } from './request-params.js'
 
 /** The list parameters of Frappe's `GET /api/resource/:doctype` and `frappe.client.get_list`. */
@@ -65,9 +66,10 @@ function governingDocType (ctx: ServiceContext, meta: DocTypeMeta, parent: unkno
 /**
  * The fields of the list the user may see: those at permlevels they can read (others are left
  * out silently, as Frappe leaves them), or, with only the select right, `name` and the DocType's
- * search fields.
+ * search fields; with no right but shares, the level-0 fields.
  */
-function visibleField (meta: DocTypeMeta, access: Access, scope: ListScope): (field: FieldMeta) => boolean {
+function visibleField (meta: DocTypeMeta, access: Access, scope: ListScope, sharedOnly: boolean): (field: FieldMeta) => boolean {
+  if (sharedOnly) return (field) => readsField(withShare(access, false), field)
   if (!scope.selectOnly) return (field) => readsField(access, field)
   return (field) => field.fieldname === 'name' || (field.permlevel === 0 && meta.searchFields.includes(field.fieldname))
 }
@@ -90,7 +92,10 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
   if (meta.isSingle) throw new ValidationError(`${meta.name} is a Single DocType: read its one document at /api/resource/${meta.name}/${meta.name}`)
   const access = accessTo(ctx.user, governingDocType(ctx, meta, params.parent))
   const scope = listScope(access)
-  const visible = visibleField(meta, access, scope)
+  const shared = scope.rows === 'all' ? undefined : sharedForReading(ctx.registry, ctx.user, access.meta)
+  if (scope.rows === 'none' && !await hasSharedDocuments(ctx.db, ctx.registry, ctx.user, access.meta)) assertMay(access, 'read')
+  const sharedOnly = scope.rows === 'none'
+  const visible = visibleField(meta, access, scope, sharedOnly)
   const columns = parseFields(meta, params.fields).filter(({ field }) => field === undefined || visible(field))
   const filters = parseFilters(ctx.registry, meta, 'filters', params.filters)
   const orFilters = parseFilters(ctx.registry, meta, 'or_filters', params.or_filters)
@@ -111,7 +116,11 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
   let query = ctx.db.selectFrom(meta.table)
     .select(columns.map((c, index) => sql`${c.expression}`.as(`c${index}`)))
   if (meta.isTable) query = query.where(sql<SqlBool>`${sql.ref(`${meta.table}.parenttype`)} = ${access.meta.name}`)
-  if (scope.ownOnly) query = query.where(sql<SqlBool>`${sql.ref(`${meta.table}.owner`)} = ${ctx.user.name}`)
+  if (scope.rows !== 'all') {
+    const own = sql<SqlBool>`${sql.ref(`${meta.table}.owner`)} = ${ctx.user.name}`
+    const rowConditions = [...(scope.rows === 'own' ? [own] : []), ...(shared === undefined ? [] : [shared])]
+    query = query.where((eb) => rowConditions.length === 0 ? eb.lit(false) : eb.or(rowConditions))
+  }
   for (const condition of filters) query = query.where(conditionSql(meta, condition))
   if (orFilters.length > 0) query = query.where((eb) => eb.or(orFilters.map((condition) => conditionSql(meta, condition))))
   if (groupBy.length > 0) query = query.groupBy(groupBy)

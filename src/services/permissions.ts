@@ -66,17 +66,30 @@ export function may (access: Access, right: Right, doc?: OwnedDocument): boolean
   return doc === undefined || doc.owner === access.user.name
 }
 
-/** Which rows of a list the user sees: every row, or only their own; all fields, or only the search fields. */
+/**
+ * Which rows of a list the user's roles show: every row, only their own (if_owner rows), or none
+ * (shares may still show some); and all readable fields, or only the search fields (select).
+ */
 export interface ListScope {
-  readonly ownOnly: boolean
+  readonly rows: 'all' | 'own' | 'none'
   readonly selectOnly: boolean
 }
 
-/** A list needs read, or select; if only if_owner rows grant it, only the user's own rows show. */
 export function listScope (access: Access): ListScope {
-  if (may(access, 'read')) return { ownOnly: !access.rights.has('read'), selectOnly: false }
-  if (may(access, 'select')) return { ownOnly: !access.rights.has('select'), selectOnly: true }
-  throw refusal(access, 'read')
+  if (access.rights.has('read')) return { rows: 'all', selectOnly: false }
+  if (access.ownRights.has('read')) return { rows: 'own', selectOnly: false }
+  if (access.rights.has('select')) return { rows: 'all', selectOnly: true }
+  if (access.ownRights.has('select')) return { rows: 'own', selectOnly: true }
+  return { rows: 'none', selectOnly: false }
+}
+
+/** Access as widened by a share of one document: its level-0 fields become readable (writable). */
+export function withShare (access: Access, write: boolean): Access {
+  return {
+    ...access,
+    readLevels: new Set([...access.readLevels, 0]),
+    writeLevels: write ? new Set([...access.writeLevels, 0]) : access.writeLevels
+  }
 }
 
 export function readsField (access: Access, field: FieldMeta): boolean {

@@ -133,3 +133,39 @@ t.test('lists restricted to the user\'s own rows paginate in SQL: no row missing
   const beyond = await call(w.app, w.key('emp1'), { method: 'GET', url: listUrl('Expense', { limit_page_length: 7, limit_start: 28 }) })
   t.same(beyond.json().data, [], 'and nothing past the end')
 })
+
+t.test('shares give one user, or everyone, rights on one document', async (t) => {
+  const w = await world(t)
+  const share = async (actor: Actor, payload: Record<string, unknown>): Promise<LightMyRequestResponse> =>
+    await as(w, actor, { method: 'POST', url: '/api/method/frappe.share.add', payload: { doctype: 'Expense', ...payload } })
+  t.equal((await as(w, 'emp2', { method: 'GET', url: '/api/resource/Expense/E1' })).statusCode, 403, 'before: not emp2\'s')
+  t.equal((await share('emp2', { name: 'E1', user: 'emp2@example.com' })).statusCode, 403, 'only who holds share may share')
+
+  const shared = await share('emp1', { name: 'E1', user: 'emp2@example.com', read: 1 })
+  t.equal(shared.statusCode, 200)
+  t.match(shared.json().message, { doctype: 'DocShare', share_doctype: 'Expense', share_name: 'E1', user: 'emp2@example.com', read: 1, write: 0 })
+  const read = await as(w, 'emp2', { method: 'GET', url: '/api/resource/Expense/E1' })
+  t.equal(read.statusCode, 200, 'a read share opens the document')
+  t.notOk('approver_note' in read.json().data, 'at level 0 only')
+  t.same((await operations['list: rows']?.(w, 'emp2')), 'E1,E3', 'and adds it to lists')
+  t.equal((await as(w, 'emp2', { method: 'PUT', url: '/api/resource/Expense/E1', payload: { amount: 1 } })).statusCode, 403, 'not for writing')
+  t.equal((await as(w, 'emp2', { method: 'GET', url: '/api/method/frappe.client.has_permission?doctype=Expense&docname=E1' })).json().message.has_permission, true)
+
+  await share('emp1', { name: 'E1', user: 'emp2@example.com', read: 1, write: 1 })
+  t.equal((await as(w, 'emp2', { method: 'PUT', url: '/api/resource/Expense/E1', payload: { amount: 1 } })).statusCode, 200, 'a write share lets them write')
+  const rows = await w.site.db.selectFrom('tabDocShare').select('name').where('share_name', '=', 'E1').execute()
+  t.equal(rows.length, 1, 'sharing again updates the one share')
+
+  const viewer = w.keys.viewer
+  t.equal((await call(w.app, viewer, { method: 'GET', url: '/api/resource/Expense' })).statusCode, 403, 'no roles, no shares: no list')
+  await as(w, 'administrator', { method: 'POST', url: '/api/method/frappe.share.add', payload: { doctype: 'Expense', name: 'E3', everyone: 1 } })
+  const everyone = await call(w.app, viewer, { method: 'GET', url: listUrl('Expense', { fields: ['name', 'amount'] }) })
+  t.same(everyone.json().data, [{ name: 'E3', amount: 10 }], 'shared with everyone: listed for anyone logged in')
+
+  await as(w, 'emp1', { method: 'POST', url: '/api/method/frappe.share.remove', payload: { doctype: 'Expense', name: 'E1', user: 'emp2@example.com' } })
+  t.equal((await as(w, 'emp2', { method: 'GET', url: '/api/resource/Expense/E1' })).statusCode, 403, 'a removed share closes it again')
+
+  await share('emp1', { name: 'E2', user: 'emp2@example.com' })
+  t.equal((await as(w, 'emp1', { method: 'DELETE', url: '/api/resource/Expense/E2' })).statusCode, 202, 'a shared document can be deleted')
+  t.same(await w.site.db.selectFrom('tabDocShare').select('name').where('share_name', '=', 'E2').execute(), [], 'and its shares go with it')
+})

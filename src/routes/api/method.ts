@@ -5,9 +5,10 @@ import { keyMethods } from '../methods/keys.js'
 import { defaultVerbs, type MethodDefinition } from '../methods/method.js'
 import { permissionMethods } from '../methods/permissions.js'
 import { sessionMethods } from '../methods/session.js'
+import { shareMethods } from '../methods/shares.js'
 
 /** Every whitelisted method by its dotted name. */
-const methods: Readonly<Record<string, MethodDefinition>> = { ...sessionMethods, ...keyMethods, ...permissionMethods }
+const methods: Readonly<Record<string, MethodDefinition>> = { ...sessionMethods, ...keyMethods, ...permissionMethods, ...shareMethods }
 
 /** Runs a method as Frappe does: known name, allowed verb, Guest only where allowed. */
 export async function callMethod (app: FastifyInstance, name: string, request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {

@@ -2,7 +2,9 @@ import { PermissionError, ValidationError } from '../../errors.js'
 import { permissionSubject, rightParam } from '../../services/document-permissions.js'
 import { documentRights, explain, may } from '../../services/permissions.js'
 import { systemManager } from '../../services/system-records.js'
+import { sharedRights } from '../../services/shares.js'
 import { findUser, guestUser, loadRequestUser } from '../../services/users.js'
+import type { Right } from '../../meta/definition.js'
 import type { MethodDefinition } from './method.js'
 
 /** Frappe's permission questions, and beyond Frappe: why a user may or may not. */
@@ -10,14 +12,18 @@ export const permissionMethods: Record<string, MethodDefinition> = {
   'frappe.client.has_permission': {
     run: async ({ ctx, params }) => {
       const { access, doc } = await permissionSubject(ctx, ctx.user, params.doctype, params.docname)
-      return { message: { has_permission: may(access, rightParam(params.perm_type, 'read'), doc) } }
+      const right = rightParam(params.perm_type, 'read')
+      const shared = doc === undefined ? new Set() : await sharedRights(ctx.db, ctx.registry, ctx.user, access.meta, doc.name)
+      return { message: { has_permission: may(access, right, doc) || shared.has(right) } }
     }
   },
   'frappe.client.get_doc_permissions': {
     run: async ({ ctx, params }) => {
       const { access, doc } = await permissionSubject(ctx, ctx.user, params.doctype, params.docname)
       if (doc === undefined) throw new ValidationError('docname must name the document')
-      return { message: { permissions: documentRights(access, doc) } }
+      const shared = await sharedRights(ctx.db, ctx.registry, ctx.user, access.meta, doc.name)
+      const permissions = Object.fromEntries(Object.entries(documentRights(access, doc)).map(([right, held]) => [right, held === 1 || shared.has(right as Right) ? 1 : 0]))
+      return { message: { permissions } }
     }
   },
   'doctype_server.permissions.explain': {

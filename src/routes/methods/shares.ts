@@ -1,0 +1,56 @@
+import { ValidationError } from '../../errors.js'
+import { assertDocumentRight, deleteDocument, insertDocument, updateDocument } from '../../services/documents.js'
+import { flagParam } from '../../services/request-params.js'
+import { shareDocType } from '../../services/shares.js'
+import { asAdministrator } from '../../services/user-admin.js'
+import type { MethodCall, MethodDefinition } from './method.js'
+
+interface ShareTarget {
+  doctype: string
+  name: string
+  user: string | null
+  everyone: 0 | 1
+}
+
+/** The document and the user a share call names; the caller must hold `share` on the document. */
+async function shareTarget ({ ctx, params }: MethodCall): Promise<ShareTarget> {
+  const { doctype, name, user } = params
+  if (typeof doctype !== 'string' || typeof name !== 'string') throw new ValidationError('doctype and name must name the document to share')
+  const everyone = flagParam('everyone', params.everyone, false)
+  if (!everyone && (typeof user !== 'string' || user === '')) throw new ValidationError('user must name who to share with, or everyone must be 1')
+  const exactName = await assertDocumentRight(ctx, doctype, name, 'share')
+  return { doctype: ctx.registry.get(doctype).name, name: exactName, user: everyone ? null : String(user), everyone: everyone ? 1 : 0 }
+}
+
+async function existingShare (call: MethodCall, target: ShareTarget): Promise<string | undefined> {
+  let query = call.app.db.selectFrom(`tab${shareDocType}`).select('name')
+    .where('share_doctype', '=', target.doctype).where('share_name', '=', target.name).where('everyone', '=', target.everyone)
+  if (target.user !== null) query = query.where('user', '=', target.user)
+  const row = await query.executeTakeFirst()
+  return row === undefined ? undefined : String(row.name)
+}
+
+/** Frappe's frappe.share: give a user (or everyone) rights on one document, or take them back. */
+export const shareMethods: Record<string, MethodDefinition> = {
+  'frappe.share.add': {
+    verbs: ['POST', 'PUT'],
+    run: async (call) => {
+      const target = await shareTarget(call)
+      const flags = Object.fromEntries((['read', 'write', 'share', 'submit'] as const).map((right) =>
+        [right, flagParam(right, call.params[right], right === 'read') ? 1 : 0]))
+      const values = { share_doctype: target.doctype, share_name: target.name, user: target.user, everyone: target.everyone, ...flags }
+      const admin = asAdministrator(call.app.db, call.app.registry)
+      const existing = await existingShare(call, target)
+      const doc = existing === undefined ? await insertDocument(admin, shareDocType, values) : await updateDocument(admin, shareDocType, existing, values)
+      return { message: doc }
+    }
+  },
+  'frappe.share.remove': {
+    verbs: ['POST', 'PUT', 'DELETE'],
+    run: async (call) => {
+      const existing = await existingShare(call, await shareTarget(call))
+      if (existing !== undefined) await deleteDocument(asAdministrator(call.app.db, call.app.registry), shareDocType, existing)
+      return {}
+    }
+  }
+}
