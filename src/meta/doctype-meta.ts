@@ -20,6 +20,8 @@ export interface FieldMeta {
   readonly nonNegative: boolean
   /** May change while the document is submitted. */
   readonly allowOnSubmit: boolean
+  /** A Link that user permissions do not restrict. */
+  readonly ignoreUserPermissions: boolean
   /** Standard columns (name, owner, ...) are not in the definition's fields. */
   readonly standard: boolean
 }
@@ -74,6 +76,7 @@ function standardField (fieldname: string, storage: StorageKind, label: string):
     maxLength: undefined,
     nonNegative: false,
     allowOnSubmit: false,
+    ignoreUserPermissions: false,
     standard: true
   }
 }
@@ -119,6 +122,7 @@ function compileField (field: DocFieldDefinition & { fieldname: string }, storag
     maxLength: storage === 'varchar' ? (field.length !== undefined && field.length > 0 ? field.length : defaultVarcharLength) : undefined,
     nonNegative: isSet(field.non_negative),
     allowOnSubmit: isSet(field.allow_on_submit),
+    ignoreUserPermissions: isSet(field.ignore_user_permissions),
     standard: false
   }
 }

@@ -17,6 +17,7 @@ import { assertChangesAllowedAfterSubmit, nextDocstatus } from './docstatus.js'
 import { newName, randomName } from './naming.js'
 import { accessTo, assertMay, may, readsField, withShare, writesField, type Access, type OwnedDocument } from './permissions.js'
 import { deleteShares, sharedRight } from './shares.js'
+import { firstForbidden, forbiddenValue, loadUserPermissions, restrictionsOn } from './user-permissions.js'
 import { writeSingleRow } from './single-store.js'
 import { assertDeletable } from './system-records.js'
 
@@ -43,14 +44,36 @@ function writable (access: Access): FieldFilter {
   return (field) => writesField(access, field)
 }
 
+/** Throws when a row of the document, or of its child tables, holds a value the user's User Permissions do not allow. */
+async function assertUserPermissions (ctx: ServiceContext, db: Db, meta: DocTypeMeta, doc: { row: DocumentRow, children: ReadonlyMap<string, readonly DocumentRow[]> }): Promise<void> {
+  const permissions = await loadUserPermissions(db, ctx.registry, ctx.user)
+  if (permissions.size === 0) return
+  const own = firstForbidden(restrictionsOn(permissions, meta), doc.row)
+  if (own !== undefined) throw forbiddenValue(ctx.user, meta, own)
+  for (const table of meta.tables) {
+    const child = ctx.registry.get(table.options)
+    const restrictions = restrictionsOn(permissions, child, meta)
+    for (const row of doc.children.get(table.fieldname) ?? []) {
+      const found = firstForbidden(restrictions, row)
+      if (found !== undefined) throw forbiddenValue(ctx.user, child, found)
+    }
+  }
+}
+
 /**
- * The access a user has to one document: their roles' rights, or those a share gives them (which
- * also opens the level-0 fields). Throws Frappe's PermissionError when neither grants `right`.
+ * The access a user has to one document: their roles' rights within their User Permissions, or
+ * what a share gives them (which also opens the level-0 fields). Throws Frappe's PermissionError
+ * when neither grants `right`.
  */
-async function accessToDocument (ctx: ServiceContext, db: Db, access: Access, right: Right, doc: OwnedDocument): Promise<Access> {
-  if (may(access, right, doc)) return access
-  if (await sharedRight(db, ctx.registry, ctx.user, access.meta, doc.name, right)) return withShare(access, right === 'write')
-  assertMay(access, right, doc)
+async function accessToDocument (
+  ctx: ServiceContext, db: Db, access: Access, right: Right, doc: { row: DocumentRow, children?: ReadonlyMap<string, readonly DocumentRow[]> }
+): Promise<Access> {
+  const target = owned(doc.row)
+  if (await sharedRight(db, ctx.registry, ctx.user, access.meta, target.name, right)) {
+    return may(access, right, target) ? access : withShare(access, right === 'write')
+  }
+  assertMay(access, right, target)
+  await assertUserPermissions(ctx, db, access.meta, { row: doc.row, children: doc.children ?? new Map() })
   return access
 }
 
@@ -59,7 +82,7 @@ export async function assertDocumentRight (ctx: ServiceContext, doctype: string,
   const meta = ctx.registry.get(doctype)
   const row = await readRow(ctx.db, meta, name)
   if (row === undefined) throw notFound(meta, name)
-  await accessToDocument(ctx, ctx.db, accessTo(ctx.user, meta), right, owned(row))
+  await accessToDocument(ctx, ctx.db, accessTo(ctx.user, meta), right, { row })
   return String(row.name)
 }
 
@@ -75,12 +98,12 @@ export async function getDocument (ctx: ServiceContext, doctype: string, name: s
     const parentMeta = ctx.registry.get(String(row.parenttype))
     const parent = await readRow(ctx.db, parentMeta, String(row.parent))
     if (parent === undefined) throw notFound(parentMeta, String(row.parent))
-    const access = await accessToDocument(ctx, ctx.db, accessTo(ctx.user, parentMeta), 'read', owned(parent))
+    const access = await accessToDocument(ctx, ctx.db, accessTo(ctx.user, parentMeta), 'read', { row: parent })
     return toWireDocument(ctx.registry, meta, { row, children: new Map() }, readable(access))
   }
   const stored = await readDocument(ctx.db, ctx.registry, meta, name)
   if (stored === undefined) throw notFound(meta, name)
-  const access = await accessToDocument(ctx, ctx.db, accessTo(ctx.user, meta), 'read', owned(stored.row))
+  const access = await accessToDocument(ctx, ctx.db, accessTo(ctx.user, meta), 'read', stored)
   return toWireDocument(ctx.registry, meta, stored, readable(access))
 }
 
@@ -195,6 +218,7 @@ export async function insertDocument (ctx: ServiceContext, doctype: string, inpu
     const doc: PendingDocument = { meta, row, children: childRows(ctx, { meta, row }, input, new Map(), writable(access)) }
     await validateLinks(trx, ctx.registry, doc)
     assertMay(access, 'create')
+    await assertUserPermissions(ctx, trx, meta, doc)
     if (docstatus.right !== undefined) assertMay(access, docstatus.right, { name: '', owner: ctx.user.name })
     const name = await newName(trx, meta, row, input.name)
     if (await readRow(trx, meta, name) !== undefined) throw duplicateName(meta, name)
@@ -211,7 +235,7 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
   return await inTransaction(ctx.db, async (trx) => {
     const stored = await readDocument(trx, ctx.registry, meta, name)
     if (stored === undefined) throw notFound(meta, name)
-    const access = await accessToDocument(ctx, trx, accessTo(ctx.user, meta), 'write', owned(stored.row))
+    const access = await accessToDocument(ctx, trx, accessTo(ctx.user, meta), 'write', stored)
     const storedModified = String(stored.row.modified)
     if (input.modified !== undefined && input.modified !== null && String(input.modified) !== storedModified.replace(/\.0{6}$/, '') && String(input.modified) !== storedModified) {
       throw new TimestampMismatchError(
@@ -232,8 +256,9 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
       docstatus: docstatus.value
     }
     const doc: PendingDocument = { meta, row, children: childRows(ctx, { meta, row }, input, stored.children, writable(access)) }
-    if (docstatus.right !== undefined) await accessToDocument(ctx, trx, access, docstatus.right, owned(stored.row))
+    if (docstatus.right !== undefined) await accessToDocument(ctx, trx, access, docstatus.right, stored)
     await validateLinks(trx, ctx.registry, doc)
+    await assertUserPermissions(ctx, trx, meta, doc)
     return await validateAndWrite(ctx, trx, doc, access, async () => {
       if (meta.isSingle) return await writeSingleRow(trx, meta, row)
       const { name: key, ...values } = columnValues(meta, row)
@@ -251,7 +276,7 @@ export async function deleteDocument (ctx: ServiceContext, doctype: string, name
     const row = await readRow(trx, meta, name)
     if (row === undefined) throw new DoesNotExistError()
     const exactName = String(row.name)
-    await accessToDocument(ctx, trx, accessTo(ctx.user, meta), 'delete', owned(row))
+    await accessToDocument(ctx, trx, accessTo(ctx.user, meta), 'delete', { row })
     assertDeletable(meta.name, exactName)
     if (Number(row.docstatus) === 1) {
       throw new ValidationError(`${meta.name} ${exactName}: Submitted Record cannot be deleted. You must Cancel it first.`)

@@ -9,6 +9,7 @@ import { conditionSql, parseFilters } from './filters.js'
 import { parseFields, queryField, type SelectedColumn } from './list-fields.js'
 import { accessTo, assertMay, listScope, readsField, withShare, type Access, type ListScope } from './permissions.js'
 import { hasSharedDocuments, sharedForReading } from './shares.js'
+import { loadUserPermissions, restrictionSql, restrictionsOn } from './user-permissions.js'
 import { countParam, flagParam } from './request-params.js'
 
 /** The list parameters of Frappe's `GET /api/resource/:doctype` and `frappe.client.get_list`. */
@@ -92,7 +93,7 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
   if (meta.isSingle) throw new ValidationError(`${meta.name} is a Single DocType: read its one document at /api/resource/${meta.name}/${meta.name}`)
   const access = accessTo(ctx.user, governingDocType(ctx, meta, params.parent))
   const scope = listScope(access)
-  const shared = scope.rows === 'all' ? undefined : sharedForReading(ctx.registry, ctx.user, access.meta)
+  const shared = sharedForReading(ctx.registry, ctx.user, meta, access.meta)
   if (scope.rows === 'none' && !await hasSharedDocuments(ctx.db, ctx.registry, ctx.user, access.meta)) assertMay(access, 'read')
   const sharedOnly = scope.rows === 'none'
   const visible = visibleField(meta, access, scope, sharedOnly)
@@ -116,9 +117,16 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
   let query = ctx.db.selectFrom(meta.table)
     .select(columns.map((c, index) => sql`${c.expression}`.as(`c${index}`)))
   if (meta.isTable) query = query.where(sql<SqlBool>`${sql.ref(`${meta.table}.parenttype`)} = ${access.meta.name}`)
-  if (scope.rows !== 'all') {
-    const own = sql<SqlBool>`${sql.ref(`${meta.table}.owner`)} = ${ctx.user.name}`
-    const rowConditions = [...(scope.rows === 'own' ? [own] : []), ...(shared === undefined ? [] : [shared])]
+  const restricted = restrictionSql(restrictionsOn(await loadUserPermissions(ctx.db, ctx.registry, ctx.user), meta, access.meta), meta)
+  if (scope.rows !== 'all' || restricted.length > 0) {
+    const byRoles = scope.rows === 'none'
+      ? []
+      : [sql<SqlBool>`(${sql.join([
+          ...(scope.rows === 'own' ? [sql<SqlBool>`${sql.ref(`${meta.table}.owner`)} = ${ctx.user.name}`] : []),
+          ...restricted,
+          sql<SqlBool>`1 = 1`
+        ], sql` and `)})`]
+    const rowConditions = [...byRoles, ...(shared === undefined ? [] : [shared])]
     query = query.where((eb) => rowConditions.length === 0 ? eb.lit(false) : eb.or(rowConditions))
   }
   for (const condition of filters) query = query.where(conditionSql(meta, condition))

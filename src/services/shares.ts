@@ -39,10 +39,14 @@ export async function sharedRight (db: Db, registry: MetaRegistry, user: Request
   return sharedBy[right] !== undefined && (await sharedRights(db, registry, user, meta, name)).has(right)
 }
 
-/** The SQL condition "shared with the user for reading", for a list of `meta`. */
-export function sharedForReading (registry: MetaRegistry, user: RequestUser, meta: DocTypeMeta): Expression<SqlBool> | undefined {
+/**
+ * The SQL condition "shared with the user for reading" for a list of `listed`: its own rows, or
+ * for a child table, the rows whose parent (of DocType `governing`) is shared.
+ */
+export function sharedForReading (registry: MetaRegistry, user: RequestUser, listed: DocTypeMeta, governing: DocTypeMeta): Expression<SqlBool> | undefined {
   if (user.isGuest || registry.find(shareDocType) === undefined) return undefined
-  return sql<SqlBool>`${sql.ref(`${meta.table}.name`)} in (select share_name from ${sql.table(`tab${shareDocType}`)} where ${sharesFor(user, meta.name)} and ${sql.ref('read')} = 1)`
+  const column = sql.ref(`${listed.table}.${listed.isTable ? 'parent' : 'name'}`)
+  return sql<SqlBool>`${column} in (select share_name from ${sql.table(`tab${shareDocType}`)} where ${sharesFor(user, governing.name)} and ${sql.ref('read')} = 1)`
 }
 
 /** Whether anything of the DocType is shared with the user for reading: a list is then allowed. */

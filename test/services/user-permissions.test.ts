@@ -1,0 +1,55 @@
+import t from 'tap'
+import { buildTestApp, call, listUrl, serverMessages, type TestApp } from '../helper.js'
+
+async function restrictSales (testApp: TestApp, rows: Array<Record<string, unknown>>): Promise<void> {
+  for (const row of rows) {
+    const res = await call(testApp.app, testApp.keys.manager, { method: 'POST', url: '/api/resource/User Permission', payload: { user: 'sales@example.com', ...row } })
+    if (res.statusCode !== 200) throw new Error(res.body)
+  }
+}
+
+async function names (testApp: TestApp, doctype: string, params: Record<string, unknown> = {}): Promise<string[]> {
+  const res = await call(testApp.app, testApp.keys.sales, { method: 'GET', url: listUrl(doctype, { order_by: 'name asc', limit_page_length: 0, ...params }) })
+  if (res.statusCode !== 200) throw new Error(res.body)
+  return res.json().data.map((row: { name: string }) => row.name)
+}
+
+t.test('User Permissions restrict the allowed DocType and every Link to it', async (t) => {
+  const testApp = await buildTestApp(t)
+  const { app, keys } = testApp
+  t.same(await names(testApp, 'Customer'), ['Acme Corporation', 'City of Springfield', 'Globex GmbH', 'Initech', 'Priya Sharma', 'Red Cross Local Chapter'], 'before: every customer')
+  await restrictSales(testApp, [{ allow: 'Territory', for_value: 'United States' }])
+
+  t.same(await names(testApp, 'Customer'), ['Acme Corporation', 'City of Springfield', 'Initech'], 'lists keep the customers in allowed territories, in SQL')
+  t.same(await names(testApp, 'Customer', { limit_page_length: 2, limit_start: 2 }), ['Initech'], 'and page as such')
+  t.same(await names(testApp, 'Territory'), ['United States'], 'the allowed DocType itself is restricted')
+
+  const refused = await call(app, keys.sales, { method: 'GET', url: '/api/resource/Customer/Globex GmbH' })
+  t.equal(refused.statusCode, 403)
+  t.equal(refused.json()._error_message, 'Not allowed for Territory: Germany')
+  t.match(serverMessages(refused.json())[0]?.message, /User Permissions on Territory allow only united states/)
+  t.match(refused.json().permission, { doctype: 'Customer', user: 'sales@example.com', user_permission: { allow: 'Territory', field: 'territory', value: 'Germany' } })
+  t.equal((await call(app, keys.sales, { method: 'GET', url: '/api/resource/Customer/Acme Corporation' })).statusCode, 200)
+
+  const createOutside = await call(app, keys.sales, { method: 'POST', url: '/api/resource/Customer', payload: { customer_name: 'Berlin GmbH', territory: 'Germany' } })
+  t.equal(createOutside.statusCode, 403, 'no new document outside the allowed values')
+  t.equal((await call(app, keys.sales, { method: 'POST', url: '/api/resource/Customer', payload: { customer_name: 'Boston Inc', territory: 'united states' } })).statusCode, 200)
+  t.equal((await call(app, keys.sales, { method: 'POST', url: '/api/resource/Customer', payload: { customer_name: 'Nowhere Ltd' } })).statusCode, 200, 'an empty link passes')
+  t.equal((await call(app, keys.sales, { method: 'PUT', url: '/api/resource/Customer/Acme Corporation', payload: { territory: 'Germany' } })).statusCode, 403, 'nor moving one outside')
+  t.equal((await call(app, keys.manager, { method: 'GET', url: '/api/resource/Customer/Globex GmbH' })).statusCode, 200, 'other users are not restricted')
+  t.equal((await call(app, keys.administrator, { method: 'GET', url: listUrl('Customer', { limit_page_length: 0 }) })).json().data.length, 8)
+})
+
+t.test('applicable_for limits a User Permission to one DocType; shares still open documents', async (t) => {
+  const testApp = await buildTestApp(t)
+  await restrictSales(testApp, [
+    { allow: 'Territory', for_value: 'United States' },
+    { allow: 'Customer Group', for_value: 'Commercial', apply_to_all_doctypes: 0, applicable_for: 'Customer' }
+  ])
+  t.same(await names(testApp, 'Customer'), ['Acme Corporation', 'Initech'], 'both restrictions apply to Customer')
+  t.same((await names(testApp, 'Customer Group')).length, 5, 'Customer Group itself is not restricted: the row applies to Customer only')
+
+  await call(testApp.app, testApp.keys.administrator, { method: 'POST', url: '/api/method/frappe.share.add', payload: { doctype: 'Customer', name: 'Globex GmbH', user: 'sales@example.com' } })
+  t.equal((await call(testApp.app, testApp.keys.sales, { method: 'GET', url: '/api/resource/Customer/Globex GmbH' })).statusCode, 200, 'a shared document is open despite them')
+  t.same(await names(testApp, 'Customer'), ['Acme Corporation', 'Globex GmbH', 'Initech'], 'and joins the list')
+})
