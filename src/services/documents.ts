@@ -15,7 +15,7 @@ import { validateDataOptions, validateLinks, validateMandatory, validateSelects,
 import { columnValues, inputRows, inputValues, newValues, type DocumentInput, type FieldFilter } from './document-values.js'
 import { assertChangesAllowedAfterSubmit, nextDocstatus } from './docstatus.js'
 import { newName, randomName } from './naming.js'
-import { accessTo, assertMay, may, readsField, withShare, writesField, type Access, type OwnedDocument } from './permissions.js'
+import { accessTo, assertMay, may, readsField, withOwnUser, withShare, writesField, type Access, type OwnedDocument } from './permissions.js'
 import { deleteShares, sharedRight } from './shares.js'
 import { firstForbidden, forbiddenValue, loadUserPermissions, restrictionsOn } from './user-permissions.js'
 import { writeSingleRow } from './single-store.js'
@@ -66,9 +66,10 @@ async function assertUserPermissions (ctx: ServiceContext, db: Db, meta: DocType
  * when neither grants `right`.
  */
 async function accessToDocument (
-  ctx: ServiceContext, db: Db, access: Access, right: Right, doc: { row: DocumentRow, children?: ReadonlyMap<string, readonly DocumentRow[]> }
+  ctx: ServiceContext, db: Db, byRoles: Access, right: Right, doc: { row: DocumentRow, children?: ReadonlyMap<string, readonly DocumentRow[]> }
 ): Promise<Access> {
   const target = owned(doc.row)
+  const access = withOwnUser(byRoles, target)
   if (await sharedRight(db, ctx.registry, ctx.user, access.meta, target.name, right)) {
     return may(access, right, target) ? access : withShare(access, right === 'write')
   }

@@ -83,6 +83,20 @@ export function listScope (access: Access): ListScope {
   return { rows: 'none', selectOnly: false }
 }
 
+/**
+ * Frappe's rule for the User DocType: everyone may read and write their own User document, at
+ * level 0 (roles, enabled and the API key sit at level 1, for System Manager).
+ */
+export function withOwnUser (access: Access, doc: OwnedDocument): Access {
+  if (access.meta.name !== 'User' || access.user.isGuest || doc.name !== access.user.name) return access
+  return {
+    ...access,
+    rights: new Set([...access.rights, 'read', 'write']),
+    readLevels: new Set([...access.readLevels, 0]),
+    writeLevels: new Set([...access.writeLevels, 0])
+  }
+}
+
 /** Access as widened by a share of one document: its level-0 fields become readable (writable). */
 export function withShare (access: Access, write: boolean): Access {
   return {
