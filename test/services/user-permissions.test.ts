@@ -80,3 +80,24 @@ t.test('users read and update their own User document, but not their roles; nobo
   for (const { secret_hash: hash } of secrets) t.notOk(everything.includes(hash), 'no key secret hash either')
   t.notMatch(everything, /viewer-password/)
 })
+
+t.test('why a user may or may not', async (t) => {
+  const { app, keys } = await buildTestApp(t)
+  const asked = await call(app, keys.manager, { method: 'GET', url: '/api/method/doctype_server.permissions.explain?user=viewer@example.com&doctype=Customer&right=read' })
+  t.same(asked.json(), {
+    message: {
+      allowed: false,
+      doctype: 'Customer',
+      right: 'read',
+      user: 'viewer@example.com',
+      user_roles: ['All', 'Desk User', 'Guest'],
+      granting_roles: [{ role: 'System Manager' }, { role: 'Sales User' }],
+      because: 'The \'read\' permission on Customer is needed; it is granted by the roles System Manager, Sales User.'
+    }
+  }, 'the README\'s example')
+  const own = await call(app, keys.sales, { method: 'GET', url: '/api/method/doctype_server.permissions.explain?doctype=Customer&docname=Initech&right=write' })
+  t.match(own.json().message, { allowed: true, document: 'Initech', user: 'sales@example.com' }, 'anyone may ask about themselves')
+  t.equal((await call(app, keys.sales, { method: 'GET', url: '/api/method/doctype_server.permissions.explain?user=viewer@example.com&doctype=Customer' })).statusCode, 403, 'only a System Manager about others')
+  t.equal((await call(app, keys.manager, { method: 'GET', url: '/api/method/doctype_server.permissions.explain?user=nobody@example.com&doctype=Customer' })).statusCode, 417)
+  t.equal((await call(app, keys.manager, { method: 'GET', url: '/api/method/doctype_server.permissions.explain?doctype=Customer&right=fly' })).statusCode, 417)
+})
