@@ -78,6 +78,17 @@ async function accessToDocument (
   return access
 }
 
+/** Whether the user holds `right` on the document, as every write and read of it would judge. */
+export async function holdsDocumentRight (ctx: ServiceContext, doctype: string, name: string, right: Right): Promise<boolean> {
+  try {
+    await assertDocumentRight(ctx, doctype, name, right)
+    return true
+  } catch (error) {
+    if (error instanceof PermissionError) return false
+    throw error
+  }
+}
+
 /** Throws unless the user holds `right` on the document, through their roles or a share. */
 export async function assertDocumentRight (ctx: ServiceContext, doctype: string, name: string, right: Right): Promise<string> {
   const meta = ctx.registry.get(doctype)
@@ -100,6 +111,9 @@ export async function getDocument (ctx: ServiceContext, doctype: string, name: s
     const parent = await readRow(ctx.db, parentMeta, String(row.parent))
     if (parent === undefined) throw notFound(parentMeta, String(row.parent))
     const access = await accessToDocument(ctx, ctx.db, accessTo(ctx.user, parentMeta), 'read', { row: parent })
+    if (!parentMeta.tables.some((table) => table.fieldname === row.parentfield && readsField(access, table))) {
+      throw new PermissionError(`The ${meta.name} rows of ${parentMeta.name} are at a permlevel ${ctx.user.name} may not read`, { errorMessage: `No permission for ${meta.name}` })
+    }
     return toWireDocument(ctx.registry, meta, { row, children: new Map() }, readable(access))
   }
   const stored = await readDocument(ctx.db, ctx.registry, meta, name)
@@ -311,7 +325,7 @@ async function saveThroughParent (
   const parentMeta = ctx.registry.get(parenttype)
   const table = parentMeta.tables.find((field) => field.fieldname === parentfield && field.options === meta.name)
   if (table === undefined) throw new ValidationError(`${parenttype} has no table field ${parentfield} of ${meta.name} rows`)
-  if (!writesField(accessTo(ctx.user, parentMeta), table)) {
+  if (table.permlevel > 0 && !writesField(accessTo(ctx.user, parentMeta), table)) {
     throw new PermissionError(`${table.label} of ${parenttype} is at permlevel ${table.permlevel}, which no role of ${ctx.user.name} may write`, { errorMessage: 'Not permitted' })
   }
   return await inTransaction(ctx.db, async (trx) => {

@@ -7,7 +7,7 @@ import { toWireValue } from '../meta/field-values.js'
 import type { ServiceContext } from './context.js'
 import { conditionSql, parseFilters } from './filters.js'
 import { parseFields, queryField, type SelectedColumn } from './list-fields.js'
-import { accessTo, assertMay, listScope, readsField, withShare, type Access, type ListScope } from './permissions.js'
+import { accessTo, assertMay, hasOwnUserRule, listScope, readsField, withShare, type Access, type ListScope } from './permissions.js'
 import { hasSharedDocuments, sharedForReading } from './shares.js'
 import { loadUserPermissions, restrictionSql, restrictionsOn } from './user-permissions.js'
 import { countParam, flagParam } from './request-params.js'
@@ -30,9 +30,12 @@ export type ListRow = Record<string, ColumnValue> | ColumnValue[]
 
 interface Ordering { readonly expression: Expression<unknown>, readonly direction: 'asc' | 'desc' }
 
-function columnRef (meta: DocTypeMeta, text: string, clause: string): Expression<unknown> {
+/** Which fields a list may show, filter, sort and group by for this user. */
+type Visibility = (field: FieldMeta) => boolean
+
+function columnRef (meta: DocTypeMeta, text: string, clause: string, visible: Visibility): Expression<unknown> {
   const field = queryField(meta, text)
-  if (field === undefined) throw new DataError(`Cannot use ${text} in ${clause}: it is not a field of ${meta.name}`)
+  if (field === undefined || !visible(field)) throw new DataError(`Cannot use ${text} in ${clause}: it is not a field of ${meta.name} you may read`)
   return sql.ref(`${meta.table}.${field.fieldname}`)
 }
 
@@ -41,7 +44,7 @@ function columnRef (meta: DocTypeMeta, text: string, clause: string): Expression
  * be an alias from `fields`; nothing else. Without it, the DocType's sort, then `name` so that
  * pages never overlap.
  */
-function parseOrderBy (meta: DocTypeMeta, raw: unknown, columns: readonly SelectedColumn[]): Ordering[] {
+function parseOrderBy (meta: DocTypeMeta, raw: unknown, columns: readonly SelectedColumn[], visible: Visibility): Ordering[] {
   const text = typeof raw === 'string' ? raw.trim() : ''
   const items = text === '' ? [`${meta.sortField} ${meta.sortOrder}`, ...(meta.sortField === 'name' ? [] : [`name ${meta.sortOrder}`])] : text.split(',')
   return items.map((item) => {
@@ -50,7 +53,8 @@ function parseOrderBy (meta: DocTypeMeta, raw: unknown, columns: readonly Select
     const name = match[1] ?? ''
     const direction = (match[2] ?? 'asc').toLowerCase() === 'desc' ? 'desc' : 'asc'
     const alias = columns.findIndex((c) => c.key === name && !meta.fieldsByName.has(name))
-    return { expression: alias === -1 ? columnRef(meta, name, 'order by') : sql.ref(`c${alias}`), direction }
+    const isDefault = text === ''
+    return { expression: alias === -1 ? columnRef(meta, name, 'order by', isDefault ? () => true : visible) : sql.ref(`c${alias}`), direction }
   })
 }
 
@@ -65,14 +69,45 @@ function governingDocType (ctx: ServiceContext, meta: DocTypeMeta, parent: unkno
 }
 
 /**
- * The fields of the list the user may see: those at permlevels they can read (others are left
- * out silently, as Frappe leaves them), or, with only the select right, `name` and the DocType's
- * search fields; with no right but shares, the level-0 fields.
+ * The fields of the list the user may see, filter, sort and group by: those at permlevels they can
+ * read (others are left out of `fields` silently, as Frappe leaves them), or, with only the select
+ * right, `name` and the DocType's search fields; with no right but shares, the level-0 fields. In
+ * a child table list, the parent's Table field must be readable as well.
  */
-function visibleField (meta: DocTypeMeta, access: Access, scope: ListScope, sharedOnly: boolean): (field: FieldMeta) => boolean {
-  if (sharedOnly) return (field) => readsField(withShare(access, false), field)
+function visibility (meta: DocTypeMeta, access: Access, scope: ListScope): Visibility {
+  if (scope.rows === 'none') return (field) => readsField(withShare(access, false), field)
+  if (hasOwnUserRule(access) && scope.rows !== 'all') return (field) => field.permlevel === 0
   if (!scope.selectOnly) return (field) => readsField(access, field)
   return (field) => field.fieldname === 'name' || (field.permlevel === 0 && meta.searchFields.includes(field.fieldname))
+}
+
+/** A child table at a permlevel the user cannot read is closed to them, rows and filters alike. */
+function assertTableReadable (access: Access, parent: DocTypeMeta, child: DocTypeMeta): void {
+  const readable = parent.tables.some((table) => table.options === child.name && readsField(access, table))
+  if (!readable) throw new PermissionError(`The ${child.name} rows of ${parent.name} are at a permlevel ${access.user.name} may not read`, { errorMessage: `No permission for ${child.name}` })
+}
+
+/**
+ * The rows the user may list, as one SQL condition (or none for every row): by their roles (all
+ * rows, or their own) within their User Permissions, or shared with them. A child table's rows
+ * follow their parent document.
+ */
+async function rowCondition (ctx: ServiceContext, meta: DocTypeMeta, access: Access, scope: ListScope): Promise<Expression<SqlBool> | undefined> {
+  const permissions = await loadUserPermissions(ctx.db, ctx.registry, ctx.user)
+  const restricted = restrictionSql(restrictionsOn(permissions, meta, access.meta), meta)
+  if (meta.isTable) {
+    const parentRestrictions = restrictionSql(restrictionsOn(permissions, access.meta), access.meta)
+    if (parentRestrictions.length > 0) {
+      restricted.push(sql<SqlBool>`${sql.ref(`${meta.table}.parent`)} in (select name from ${sql.table(access.meta.table)} where ${sql.join(parentRestrictions, sql` and `)})`)
+    }
+  }
+  if (scope.rows === 'own') restricted.push(sql<SqlBool>`${sql.ref(`${meta.table}.owner`)} = ${ctx.user.name}`)
+  const shared = sharedForReading(ctx.registry, ctx.user, meta, access.meta)
+  if (scope.rows === 'all' && restricted.length === 0) return undefined
+  const byRoles = scope.rows === 'none' ? [] : [restricted.length === 0 ? sql<SqlBool>`1 = 1` : sql<SqlBool>`(${sql.join(restricted, sql` and `)})`]
+  const ownUser = hasOwnUserRule(access) && scope.rows !== 'all' ? [sql<SqlBool>`${sql.ref(`${meta.table}.name`)} = ${ctx.user.name}`] : []
+  const conditions = [...byRoles, ...ownUser, ...(shared === undefined ? [] : [shared])]
+  return conditions.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`(${sql.join(conditions, sql` or `)})`
 }
 
 function wireRow (columns: readonly SelectedColumn[], row: Record<string, ColumnValue>, asDict: boolean): ListRow {
@@ -92,22 +127,22 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
   const meta = ctx.registry.get(doctype)
   if (meta.isSingle) throw new ValidationError(`${meta.name} is a Single DocType: read its one document at /api/resource/${meta.name}/${meta.name}`)
   const access = accessTo(ctx.user, governingDocType(ctx, meta, params.parent))
+  if (meta.isTable) assertTableReadable(access, access.meta, meta)
   const scope = listScope(access)
-  const shared = sharedForReading(ctx.registry, ctx.user, meta, access.meta)
-  if (scope.rows === 'none' && !await hasSharedDocuments(ctx.db, ctx.registry, ctx.user, access.meta)) assertMay(access, 'read')
-  const sharedOnly = scope.rows === 'none'
-  const visible = visibleField(meta, access, scope, sharedOnly)
-  const columns = parseFields(meta, params.fields).filter(({ field }) => field === undefined || visible(field))
+  if (scope.rows === 'none' && !hasOwnUserRule(access) && !await hasSharedDocuments(ctx.db, ctx.registry, ctx.user, access.meta)) assertMay(access, 'read')
+  const visible = visibility(meta, access, scope)
+  const columns = parseFields(meta, params.fields).filter(({ argument }) => argument === undefined || visible(argument))
   const filters = parseFilters(ctx.registry, meta, 'filters', params.filters)
   const orFilters = parseFilters(ctx.registry, meta, 'or_filters', params.or_filters)
-  for (const { field } of [...filters, ...orFilters]) {
-    if (!field.standard && !visible(field)) throw new DataError(`Field not permitted in query: ${field.fieldname}`)
+  for (const condition of [...filters, ...orFilters]) {
+    if (condition.meta !== meta) assertTableReadable(access, meta, condition.meta)
+    if (!visible(condition.field)) throw new DataError(`Field not permitted in query: ${condition.field.fieldname}`)
   }
   if (columns.length === 0) return []
   const aggregated = columns.some((c) => c.aggregate) && (params.order_by === undefined || params.order_by === '')
-  const ordering = aggregated ? [] : parseOrderBy(meta, params.order_by, columns)
+  const ordering = aggregated ? [] : parseOrderBy(meta, params.order_by, columns, visible)
   const groupBy = typeof params.group_by === 'string' && params.group_by.trim() !== ''
-    ? params.group_by.split(',').map((item) => columnRef(meta, item.trim(), 'group by'))
+    ? params.group_by.split(',').map((item) => columnRef(meta, item.trim(), 'group by', visible))
     : []
   const start = countParam('limit_start', params.limit_start, 0)
   const pageLengthGiven = params.limit_page_length !== undefined && params.limit_page_length !== ''
@@ -117,22 +152,12 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
   let query = ctx.db.selectFrom(meta.table)
     .select(columns.map((c, index) => sql`${c.expression}`.as(`c${index}`)))
   if (meta.isTable) query = query.where(sql<SqlBool>`${sql.ref(`${meta.table}.parenttype`)} = ${access.meta.name}`)
-  const restricted = restrictionSql(restrictionsOn(await loadUserPermissions(ctx.db, ctx.registry, ctx.user), meta, access.meta), meta)
-  if (scope.rows !== 'all' || restricted.length > 0) {
-    const byRoles = scope.rows === 'none'
-      ? []
-      : [sql<SqlBool>`(${sql.join([
-          ...(scope.rows === 'own' ? [sql<SqlBool>`${sql.ref(`${meta.table}.owner`)} = ${ctx.user.name}`] : []),
-          ...restricted,
-          sql<SqlBool>`1 = 1`
-        ], sql` and `)})`]
-    const rowConditions = [...byRoles, ...(shared === undefined ? [] : [shared])]
-    query = query.where((eb) => rowConditions.length === 0 ? eb.lit(false) : eb.or(rowConditions))
-  }
+  const rows = await rowCondition(ctx, meta, access, scope)
+  if (rows !== undefined) query = query.where(rows)
   for (const condition of filters) query = query.where(conditionSql(meta, condition))
   if (orFilters.length > 0) query = query.where((eb) => eb.or(orFilters.map((condition) => conditionSql(meta, condition))))
   if (groupBy.length > 0) query = query.groupBy(groupBy)
   for (const { expression, direction } of ordering) query = query.orderBy(expression, direction)
-  const rows = await page(query, start, pageLength).execute()
-  return rows.map((row) => wireRow(columns, row as Record<string, ColumnValue>, asDict))
+  const found = await page(query, start, pageLength).execute()
+  return found.map((row) => wireRow(columns, row as Record<string, ColumnValue>, asDict))
 }

@@ -9,6 +9,8 @@ export interface SelectedColumn {
   readonly key: string
   /** The field whose type shapes the values; undefined for counts. */
   readonly field: FieldMeta | undefined
+  /** The field an aggregate reads (undefined for count(*)): reading it must be allowed too. */
+  readonly argument: FieldMeta | undefined
   readonly expression: Expression<unknown>
   readonly aggregate: boolean
 }
@@ -54,13 +56,14 @@ function column (meta: DocTypeMeta, text: string): SelectedColumn {
     return {
       key: alias ?? expression,
       field: fn === 'count' ? undefined : field,
+      argument: field,
       expression: sql`${sql.raw(fn)}(${distinct ? sql`distinct ` : sql``}${inner})`,
       aggregate: true
     }
   }
   if (/[()]/.test(expression)) throw new DataError('Use of sub-query or function is restricted')
   const field = resolveField(meta, expression)
-  return { key: alias ?? field.fieldname, field, expression: sql.ref(`${meta.table}.${field.fieldname}`), aggregate: false }
+  return { key: alias ?? field.fieldname, field, argument: field, expression: sql.ref(`${meta.table}.${field.fieldname}`), aggregate: false }
 }
 
 /** Frappe's `fields`: a list of field names, `*` for every field, aliases and simple aggregates. */

@@ -83,12 +83,17 @@ export function listScope (access: Access): ListScope {
   return { rows: 'none', selectOnly: false }
 }
 
+/** Whether the own-User rule below applies: the User DocType, a logged-in user. */
+export function hasOwnUserRule (access: Access): boolean {
+  return access.meta.name === 'User' && !access.user.isGuest
+}
+
 /**
  * Frappe's rule for the User DocType: everyone may read and write their own User document, at
- * level 0 (roles, enabled and the API key sit at level 1, for System Manager).
+ * level 0 (email, roles, enabled and the API key sit at level 1, for System Manager).
  */
 export function withOwnUser (access: Access, doc: OwnedDocument): Access {
-  if (access.meta.name !== 'User' || access.user.isGuest || doc.name !== access.user.name) return access
+  if (!hasOwnUserRule(access) || doc.name !== access.user.name) return access
   return {
     ...access,
     rights: new Set([...access.rights, 'read', 'write']),

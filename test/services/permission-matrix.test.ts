@@ -169,3 +169,25 @@ t.test('shares give one user, or everyone, rights on one document', async (t) =>
   t.equal((await as(w, 'emp1', { method: 'DELETE', url: '/api/resource/Expense/E2' })).statusCode, 202, 'a shared document can be deleted')
   t.same(await w.site.db.selectFrom('tabDocShare').select('name').where('share_name', '=', 'E2').execute(), [], 'and its shares go with it')
 })
+
+t.test('no value of a field the user may not read leaks through sorting, grouping, counting or filtering', async (t) => {
+  const w = await world(t)
+  const probe = async (actor: Actor, params: Record<string, unknown>): Promise<number> => status(await as(w, actor, { method: 'GET', url: listUrl('Expense', params) }))
+  t.equal(await probe('emp1', { order_by: 'approver_note desc' }), 417, 'order_by on a level-1 field')
+  t.equal(await probe('emp1', { fields: ['count(*) as n'], group_by: 'approver_note' }), 417, 'group_by on it')
+  const counted = await as(w, 'emp1', { method: 'GET', url: listUrl('Expense', { fields: ['count(distinct approver_note) as n', 'count(*) as rows'] }) })
+  t.same(counted.json().data, [{ rows: 2 }], 'an aggregate over it is left out like the field')
+  t.equal(await probe('browser', { filters: [['owner', 'like', 'emp1%']] }), 417, 'a select-only user filters on search fields only')
+  t.equal(await probe('browser', { order_by: 'amount desc' }), 417)
+  t.equal(await probe('browser', { filters: [['title', 'like', 'E%']] }), 200)
+  t.equal(await probe('approver', { order_by: 'approver_note desc' }), 200, 'who may read it may sort by it')
+})
+
+t.test('frappe.share.add: any right shared includes read; submit only where there is one', async (t) => {
+  const w = await world(t)
+  const shared = await as(w, 'emp1', { method: 'POST', url: '/api/method/frappe.share.add', payload: { doctype: 'Expense', name: 'E1', user: 'emp2@example.com', read: 0, write: 1 } })
+  t.match(shared.json().message, { read: 1, write: 1 })
+  t.equal((await as(w, 'emp2', { method: 'GET', url: '/api/resource/Expense/E1' })).statusCode, 200)
+  t.equal((await as(w, 'emp1', { method: 'POST', url: '/api/method/frappe.share.add', payload: { doctype: 'Expense', name: 'E1', user: 'emp2@example.com', submit: 1 } })).statusCode, 417)
+  t.equal((await as(w, 'administrator', { method: 'POST', url: '/api/method/frappe.share.add', payload: { doctype: 'Has Role', name: 'x', user: 'emp2@example.com' } })).statusCode, 417, 'child rows are shared with their parent')
+})

@@ -70,7 +70,7 @@ t.test('users read and update their own User document, but not their roles; nobo
   t.equal(stored.enabled, 1, 'nor the user disabled')
   t.equal((await call(app, keys.viewer, { method: 'GET', url: '/api/resource/User/sales@example.com' })).statusCode, 403, 'another user\'s document is closed')
   t.equal((await call(app, keys.viewer, { method: 'PUT', url: '/api/resource/User/sales@example.com', payload: { first_name: 'x' } })).statusCode, 403)
-  t.equal((await call(app, keys.viewer, { method: 'GET', url: '/api/resource/User' })).statusCode, 403, 'nor the list of users')
+  t.same((await call(app, keys.viewer, { method: 'GET', url: listUrl('User', { fields: ['name', 'email', 'first_name'] }) })).json().data, [{ name: 'viewer@example.com', first_name: 'Vic' }], 'a list of users holds only themselves, at level 0, as in Frappe')
 
   const everything = JSON.stringify([stored, (await call(app, keys.administrator, { method: 'GET', url: listUrl('User', { fields: ['*'], limit_page_length: 0 }) })).json()])
   const hashes = await site.db.selectFrom('passwords').select('password_hash').execute()
@@ -100,4 +100,22 @@ t.test('why a user may or may not', async (t) => {
   t.equal((await call(app, keys.sales, { method: 'GET', url: '/api/method/doctype_server.permissions.explain?user=viewer@example.com&doctype=Customer' })).statusCode, 403, 'only a System Manager about others')
   t.equal((await call(app, keys.manager, { method: 'GET', url: '/api/method/doctype_server.permissions.explain?user=nobody@example.com&doctype=Customer' })).statusCode, 417)
   t.equal((await call(app, keys.manager, { method: 'GET', url: '/api/method/doctype_server.permissions.explain?doctype=Customer&right=fly' })).statusCode, 417)
+})
+
+t.test('child rows follow their parent\'s User Permissions; the permission methods judge as requests do', async (t) => {
+  const testApp = await buildTestApp(t)
+  const { app, keys } = testApp
+  const first = (await call(app, keys.manager, { method: 'POST', url: '/api/resource/Note', payload: { title: 'N1', seen_by: [{ user: 'sales@example.com' }] } })).json().data.name as string
+  await call(app, keys.manager, { method: 'POST', url: '/api/resource/Note', payload: { title: 'N2', seen_by: [{ user: 'viewer@example.com' }] } })
+  await restrictSales(testApp, [{ allow: 'Note', for_value: first }, { allow: 'Territory', for_value: 'United States' }])
+  await call(app, keys.manager, { method: 'POST', url: '/api/resource/User Permission', payload: { user: 'manager@example.com', allow: 'Note', for_value: first } })
+  const rows = await call(app, keys.manager, { method: 'GET', url: listUrl('Note Seen By', { parent: 'Note', fields: ['parent', 'user'] }) })
+  t.same(rows.json().data, [{ parent: first, user: 'sales@example.com' }], 'the rows of a note outside the User Permissions are not listed')
+
+  const ask = async (key: typeof keys.sales, query: string): Promise<unknown> => (await call(app, key, { method: 'GET', url: `/api/method/frappe.client.has_permission?${query}` })).json().message.has_permission
+  t.equal(await ask(keys.sales, 'doctype=Customer&docname=Globex GmbH'), false, 'User Permissions count')
+  t.equal(await ask(keys.sales, 'doctype=Customer&docname=Initech'), true)
+  t.equal(await ask(keys.viewer, 'doctype=User&docname=viewer@example.com&perm_type=write'), true, 'and the own-User rule')
+  const why = await call(app, keys.manager, { method: 'GET', url: '/api/method/doctype_server.permissions.explain?user=sales@example.com&doctype=Customer&docname=Globex GmbH' })
+  t.match(why.json().message, { allowed: false, because: /User Permissions on Territory allow only/ })
 })

@@ -1,33 +1,34 @@
 import { PermissionError, ValidationError } from '../../errors.js'
+import { rights } from '../../meta/definition.js'
+import type { ServiceContext } from '../../services/context.js'
 import { permissionSubject, rightParam } from '../../services/document-permissions.js'
-import { documentRights, explain, may } from '../../services/permissions.js'
+import { assertDocumentRight, holdsDocumentRight } from '../../services/documents.js'
+import { explain, may } from '../../services/permissions.js'
 import { systemManager } from '../../services/system-records.js'
-import { sharedRights } from '../../services/shares.js'
 import { findUser, guestUser, loadRequestUser } from '../../services/users.js'
-import type { Right } from '../../meta/definition.js'
-import type { MethodDefinition } from './method.js'
+import type { MethodCall, MethodDefinition } from './method.js'
+
+/** The right a call asks about, on a document or (without one) on the DocType, judged as every request is. */
+async function holds (ctx: ServiceContext, call: MethodCall, right: ReturnType<typeof rightParam>): Promise<boolean> {
+  const { access, doc } = await permissionSubject(ctx, ctx.user, call.params.doctype, call.params.docname)
+  return doc === undefined ? may(access, right) : await holdsDocumentRight(ctx, access.meta.name, doc.name, right)
+}
 
 /** Frappe's permission questions, and beyond Frappe: why a user may or may not. */
 export const permissionMethods: Record<string, MethodDefinition> = {
   'frappe.client.has_permission': {
-    run: async ({ ctx, params }) => {
-      const { access, doc } = await permissionSubject(ctx, ctx.user, params.doctype, params.docname)
-      const right = rightParam(params.perm_type, 'read')
-      const shared = doc === undefined ? new Set() : await sharedRights(ctx.db, ctx.registry, ctx.user, access.meta, doc.name)
-      return { message: { has_permission: may(access, right, doc) || shared.has(right) } }
-    }
+    run: async (call) => ({ message: { has_permission: await holds(call.ctx, call, rightParam(call.params.perm_type, 'read')) } })
   },
   'frappe.client.get_doc_permissions': {
-    run: async ({ ctx, params }) => {
-      const { access, doc } = await permissionSubject(ctx, ctx.user, params.doctype, params.docname)
-      if (doc === undefined) throw new ValidationError('docname must name the document')
-      const shared = await sharedRights(ctx.db, ctx.registry, ctx.user, access.meta, doc.name)
-      const permissions = Object.fromEntries(Object.entries(documentRights(access, doc)).map(([right, held]) => [right, held === 1 || shared.has(right as Right) ? 1 : 0]))
+    run: async (call) => {
+      const permissions: Record<string, 0 | 1> = {}
+      for (const right of rights) permissions[right] = await holds(call.ctx, call, right) ? 1 : 0
       return { message: { permissions } }
     }
   },
   'doctype_server.permissions.explain': {
-    run: async ({ ctx, params }) => {
+    run: async (call) => {
+      const { ctx, params } = call
       const name = typeof params.user === 'string' && params.user !== '' ? params.user : ctx.user.name
       const record = await findUser(ctx.db, name)
       if (record === undefined) throw new ValidationError(`User ${name} not found`)
@@ -35,8 +36,19 @@ export const permissionMethods: Record<string, MethodDefinition> = {
         throw new PermissionError('Only a System Manager may ask why another user may or may not do something', { errorMessage: 'Not permitted' })
       }
       const user = record.name === guestUser.name ? guestUser : await loadRequestUser(ctx.db, record)
+      const asUser = { ...ctx, user }
+      const right = rightParam(params.right ?? params.perm_type, 'read')
       const { access, doc } = await permissionSubject(ctx, user, params.doctype, params.docname)
-      return { message: explain(access, rightParam(params.right ?? params.perm_type, 'read'), doc) }
+      const byRoles = explain(access, right, doc)
+      if (doc === undefined) return { message: byRoles }
+      try {
+        await assertDocumentRight(asUser, access.meta.name, doc.name, right)
+        return { message: { ...byRoles, allowed: true } }
+      } catch (error) {
+        if (!(error instanceof PermissionError)) throw error
+        const because = (error.serverMessages[0]?.message ?? error.message).replace(/<\/?strong>/g, '')
+        return { message: { ...byRoles, allowed: false, because } }
+      }
     }
   }
 }

@@ -1,3 +1,5 @@
+import type { Db } from '../../db/tables.js'
+import { inTransaction } from '../../db/transactions.js'
 import { ValidationError } from '../../errors.js'
 import { assertDocumentRight, deleteDocument, insertDocument, updateDocument } from '../../services/documents.js'
 import { flagParam } from '../../services/request-params.js'
@@ -18,12 +20,14 @@ async function shareTarget ({ ctx, params }: MethodCall): Promise<ShareTarget> {
   if (typeof doctype !== 'string' || typeof name !== 'string') throw new ValidationError('doctype and name must name the document to share')
   const everyone = flagParam('everyone', params.everyone, false)
   if (!everyone && (typeof user !== 'string' || user === '')) throw new ValidationError('user must name who to share with, or everyone must be 1')
+  const meta = ctx.registry.get(doctype)
+  if (meta.isTable) throw new ValidationError(`${meta.name} rows are shared with their parent document`)
   const exactName = await assertDocumentRight(ctx, doctype, name, 'share')
-  return { doctype: ctx.registry.get(doctype).name, name: exactName, user: everyone ? null : String(user), everyone: everyone ? 1 : 0 }
+  return { doctype: meta.name, name: exactName, user: everyone ? null : String(user), everyone: everyone ? 1 : 0 }
 }
 
-async function existingShare (call: MethodCall, target: ShareTarget): Promise<string | undefined> {
-  let query = call.app.db.selectFrom(`tab${shareDocType}`).select('name')
+async function existingShare (db: Db, target: ShareTarget): Promise<string | undefined> {
+  let query = db.selectFrom(`tab${shareDocType}`).select('name')
     .where('share_doctype', '=', target.doctype).where('share_name', '=', target.name).where('everyone', '=', target.everyone)
   if (target.user !== null) query = query.where('user', '=', target.user)
   const row = await query.executeTakeFirst()
@@ -36,19 +40,22 @@ export const shareMethods: Record<string, MethodDefinition> = {
     verbs: ['POST', 'PUT'],
     run: async (call) => {
       const target = await shareTarget(call)
-      const flags = Object.fromEntries((['read', 'write', 'share', 'submit'] as const).map((right) =>
-        [right, flagParam(right, call.params[right], right === 'read') ? 1 : 0]))
-      const values = { share_doctype: target.doctype, share_name: target.name, user: target.user, everyone: target.everyone, ...flags }
-      const admin = asAdministrator(call.app.db, call.app.registry)
-      const existing = await existingShare(call, target)
-      const doc = existing === undefined ? await insertDocument(admin, shareDocType, values) : await updateDocument(admin, shareDocType, existing, values)
-      return { message: doc }
+      const [write, share, submit] = (['write', 'share', 'submit'] as const).map((right) => flagParam(right, call.params[right], false) ? 1 : 0)
+      if (submit === 1 && !call.ctx.registry.get(target.doctype).isSubmittable) throw new ValidationError(`${target.doctype} is not submittable: nothing to share submit on`)
+      // As in Frappe, any right shared includes reading the document.
+      const read = flagParam('read', call.params.read, true) || write === 1 || share === 1 || submit === 1 ? 1 : 0
+      const values = { share_doctype: target.doctype, share_name: target.name, user: target.user, everyone: target.everyone, read, write, share, submit }
+      return await inTransaction(call.app.db, async (trx) => {
+        const admin = asAdministrator(trx, call.app.registry)
+        const existing = await existingShare(trx, target)
+        return { message: existing === undefined ? await insertDocument(admin, shareDocType, values) : await updateDocument(admin, shareDocType, existing, values) }
+      })
     }
   },
   'frappe.share.remove': {
     verbs: ['POST', 'PUT', 'DELETE'],
     run: async (call) => {
-      const existing = await existingShare(call, await shareTarget(call))
+      const existing = await existingShare(call.app.db, await shareTarget(call))
       if (existing !== undefined) await deleteDocument(asAdministrator(call.app.db, call.app.registry), shareDocType, existing)
       return {}
     }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, call, serverMessages } from '../../helper.js'
+import { buildTestApp, call, listUrl, serverMessages } from '../../helper.js'
 
 t.test('create, read, update and delete a ToDo', async (t) => {
   const { app, keys } = await buildTestApp(t)
@@ -242,7 +242,9 @@ t.test('child tables are stored, read, replaced and removed with their parent', 
   const row = await call(app, keys.manager, { method: 'GET', url: `/api/resource/Note Seen By/${keep.name as string}` })
   t.equal(row.statusCode, 200, 'a child row can be read on its own')
   const viewerRow = await call(app, keys.viewer, { method: 'GET', url: `/api/resource/Note Seen By/${keep.name as string}` })
-  t.equal(viewerRow.statusCode, 200, 'as the parent allows')
+  t.equal(viewerRow.statusCode, 403, 'as the parent allows: Seen By is at permlevel 1, which All may not read')
+  t.equal((await call(app, keys.viewer, { method: 'GET', url: '/api/resource/Note Seen By?parent=Note' })).statusCode, 403, 'nor list')
+  t.equal((await call(app, keys.viewer, { method: 'GET', url: listUrl('Note', { filters: [['Note Seen By', 'user', '=', 'x']] }) })).statusCode, 403, 'nor filter on')
   const childList = await call(app, keys.manager, { method: 'GET', url: '/api/resource/Note Seen By?fields=["user"]&parent=Note' })
   t.equal(childList.json().data.length, 2)
   const childListWithoutParent = await call(app, keys.manager, { method: 'GET', url: '/api/resource/Note Seen By' })
