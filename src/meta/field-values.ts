@@ -125,6 +125,8 @@ export function toColumnValue (field: FieldMeta, value: unknown): ColumnValue {
 /** The value of a field as Frappe sends it: numbers as numbers, datetimes without a zero fraction. */
 export function toWireValue (field: FieldMeta, value: ColumnValue): ColumnValue {
   if (value === null) return null
+  // Frappe never sends a Password field's value: its column holds one asterisk per character.
+  if (field.fieldtype === 'Password') return '*'.repeat([...String(value)].length)
   switch (field.storage) {
     case 'int':
     case 'check':

@@ -36,6 +36,8 @@ export function inputValues (meta: DocTypeMeta, input: DocumentInput, writable: 
   const values: DocumentRow = {}
   for (const field of meta.columns) {
     if (field.standard || !Object.hasOwn(input, field.fieldname) || !writable(field)) continue
+    // A Password sent back as the asterisks it was shown as means "unchanged", as in Frappe.
+    if (field.fieldtype === 'Password' && typeof input[field.fieldname] === 'string' && /^\*+$/.test(String(input[field.fieldname]))) continue
     const value = toColumnValue(field, input[field.fieldname])
     values[field.fieldname] = field.unique && value === '' ? null : value
   }

@@ -20,14 +20,15 @@ const aggregatePattern = /^(count|sum|avg|min|max)\s*\(\s*(distinct\s+)?([^()]*?
 
 /**
  * The field of `meta` a query names: bare, in backticks, or qualified by its own table
- * (`` `tabToDo`.`status` ``). Anything else, SQL included, names no field.
+ * (`` `tabToDo`.`status` ``). Anything else, SQL included, names no field; nor does a Password
+ * field, whose value no query may show, sort or match.
  */
 export function queryField (meta: DocTypeMeta, text: string): FieldMeta | undefined {
   const unquoted = text.replace(/`/g, '').trim()
   const dot = unquoted.lastIndexOf('.')
   if (dot !== -1 && unquoted.slice(0, dot) !== meta.table) return undefined
   const field = meta.fieldsByName.get(unquoted.slice(dot + 1))
-  return field?.storage === 'table' ? undefined : field
+  return field === undefined || field.storage === 'table' || field.fieldtype === 'Password' ? undefined : field
 }
 
 function resolveField (meta: DocTypeMeta, text: string): FieldMeta {
@@ -75,6 +76,6 @@ export function parseFields (meta: DocTypeMeta, raw: unknown): SelectedColumn[] 
     throw new ValidationError(`fields must be a list of field names, such as ["name", "status"], not ${JSON.stringify(fields)}`)
   }
   return list.flatMap((text: string) => text.trim() === '*'
-    ? meta.columns.map((field) => column(meta, field.fieldname))
+    ? meta.columns.filter((field) => field.fieldtype !== 'Password').map((field) => column(meta, field.fieldname))
     : [column(meta, text)])
 }

@@ -39,3 +39,14 @@ t.test('a Single DocType has one document, read and updated by its own name', as
   t.equal(linked.statusCode, 417, 'a user the Single links to cannot be deleted')
   t.match(serverMessages(linked.json())[0]?.message, /is linked with Gadget Settings <strong>Gadget Settings<\/strong>/)
 })
+
+t.test('a Password field is never sent, matched or sorted', async (t) => {
+  const { app, keys, site } = await buildTestApp(t, { DOCTYPES_DIR: fixtures })
+  const url = '/api/resource/Gadget Settings/Gadget Settings'
+  const saved = await call(app, keys.manager, { method: 'PUT', url, payload: { service_password: 'hunter22' } })
+  t.equal(saved.json().data.service_password, '********', 'one asterisk per character, as Frappe sends it')
+  t.notMatch(JSON.stringify((await call(app, keys.manager, { method: 'GET', url })).json()), /hunter22/)
+  await call(app, keys.manager, { method: 'PUT', url, payload: { ...saved.json().data, max_qty: 4 } })
+  const stored = await site.db.selectFrom('tabSingles').select('value').where('doctype', '=', 'Gadget Settings').where('field', '=', 'service_password').executeTakeFirstOrThrow()
+  t.equal(stored.value, 'hunter22', 'the asterisks sent back leave the stored value as it is')
+})
