@@ -198,8 +198,3 @@ function refusal (access: Access, right: Right, doc?: OwnedDocument): Permission
 export function assertMay (access: Access, right: Right, doc?: OwnedDocument): void {
   if (!may(access, right, doc)) throw refusal(access, right, doc)
 }
-
-/** The right on one document as a 0/1 map, as Frappe's get_doc_permissions answers. */
-export function documentRights (access: Access, doc: OwnedDocument): Record<Right, 0 | 1> {
-  return Object.fromEntries(allRights.map((right) => [right, may(access, right, doc) ? 1 : 0])) as Record<Right, 0 | 1>
-}
