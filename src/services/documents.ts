@@ -70,11 +70,21 @@ async function accessToDocument (
 ): Promise<Access> {
   const target = owned(doc.row)
   const access = withOwnUser(byRoles, target)
-  if (await sharedRight(db, ctx.registry, ctx.user, access.meta, target.name, right)) {
-    return may(access, right, target) ? access : withShare(access, right === 'write')
+  // The roles first: the common case needs no look at the shares.
+  let refusal: unknown
+  if (may(access, right, target)) {
+    try {
+      await assertUserPermissions(ctx, db, access.meta, { row: doc.row, children: doc.children ?? new Map() })
+      return access
+    } catch (error) {
+      refusal = error
+    }
   }
+  if (await sharedRight(db, ctx.registry, ctx.user, access.meta, target.name, right)) {
+    return refusal === undefined ? withShare(access, right === 'write') : access
+  }
+  if (refusal !== undefined) throw refusal
   assertMay(access, right, target)
-  await assertUserPermissions(ctx, db, access.meta, { row: doc.row, children: doc.children ?? new Map() })
   return access
 }
 
