@@ -44,7 +44,7 @@ export async function buildApp ({ config, site, logStream }: AppOptions): Promis
   // Every answer is about one user's data: no cache may keep it (Frappe's newer versions agree).
   app.addHook('onSend', async (_request, reply) => { reply.preventCache() })
   await app.register(errorHandlerPlugin)
-  await app.register(databasePlugin, { db: site.db, registry: site.registry, config })
+  await app.register(databasePlugin, { site, config })
   await app.register(cookie)
   await app.register(bodyParsersPlugin)
   await app.register(authenticationPlugin)

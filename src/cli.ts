@@ -65,7 +65,7 @@ export function buildCli (config: () => Config, output: Output = terminal): Comm
     .option('--password <password>', 'a login password (stored only as a hash)')
     .action(async (email: string, options: { fullName?: string, roles?: string, password?: string }) => {
       await withSite(config(), output, async (site) => {
-        const name = await createUser(site.db, site.registry, { email, fullName: options.fullName, roles: splitRoles(options.roles), password: options.password })
+        const name = await createUser(site, { email, fullName: options.fullName, roles: splitRoles(options.roles), password: options.password })
         output.out(`Added user ${name}\n`)
       })
     })

@@ -1,19 +1,18 @@
 import { openDatabase } from './db/connection.js'
 import { syncDocTypeTables } from './db/doctype-tables.js'
 import { migrateToLatest } from './db/migrator.js'
-import type { Db } from './db/tables.js'
 import { inTransaction } from './db/transactions.js'
 import type { Config } from './config.js'
 import { loadDocTypes } from './meta/loader.js'
 import type { MetaRegistry } from './meta/registry.js'
 import { demoDataFile, shippedDocTypesDir } from './paths.js'
+import type { SiteServices } from './services/context.js'
 import { seedDemoData } from './services/demo-data.js'
+import { PermissionCache } from './services/permission-cache.js'
 import { ensureSystemRecords, type AdministratorCredentials } from './services/system-records.js'
 
 /** A database made ready for the DocTypes it serves. */
-export interface Site {
-  readonly db: Db
-  readonly registry: MetaRegistry
+export interface Site extends SiteServices {
   readonly administrator: AdministratorCredentials
   /** The migrations this start applied. */
   readonly migrationsApplied: readonly string[]
@@ -33,6 +32,7 @@ export function loadSiteDocTypes (config: Config): MetaRegistry {
 export async function openSite (config: Config): Promise<Site> {
   const registry = loadSiteDocTypes(config)
   const db = openDatabase(config.databaseUrl)
+  const permissions = new PermissionCache(registry)
   try {
     const migrations = await migrateToLatest(db)
     const migrationsApplied = (migrations.results ?? []).map((result) => result.migrationName)
@@ -42,10 +42,10 @@ export async function openSite (config: Config): Promise<Site> {
       : undefined
     const { administrator, demoRecords } = await inTransaction(db, async (trx) => {
       const administrator = await ensureSystemRecords(trx, registry, { adminPassword: config.adminPassword, adminKey })
-      const demoRecords = administrator.created && config.seedDemoData ? await seedDemoData(trx, registry, demoDataFile) : 0
+      const demoRecords = administrator.created && config.seedDemoData ? await seedDemoData({ db: trx, registry, permissions }, demoDataFile) : 0
       return { administrator, demoRecords }
     })
-    return { db, registry, administrator, migrationsApplied, demoRecords }
+    return { db, registry, permissions, administrator, migrationsApplied, demoRecords }
   } catch (error) {
     await db.destroy()
     throw error

@@ -24,7 +24,7 @@ t.test('migrate, user add and keys create work on a database file', async (t) =>
   }
 
   const migrated = await run('migrate')
-  t.match(migrated.stdout(), /applied 0001-system-tables, 0002-sessions-and-key-lifecycle; 11 DocType tables in sync/)
+  t.match(migrated.stdout(), /applied 0001-system-tables, 0002-sessions-and-key-lifecycle, 0003-permission-version; 12 DocType tables in sync/)
   t.match((await run('migrate')).stdout(), /no migration was pending/)
 
   const added = await run('user', 'add', 'jane@example.com', '--full-name', 'Jane Q Doe', '--roles', 'Sales User, System Manager', '--password', 'secret-pw')

@@ -93,6 +93,12 @@ export interface SinglesTable {
   value: string | null
 }
 
+/** The single row (id 1) whose version moves on with every change bearing on permissions. */
+export interface PermissionVersionTable {
+  id: number
+  version: number
+}
+
 /** The tables that migrations create. */
 export interface SystemTables {
   tabUser: UserTable
@@ -104,6 +110,7 @@ export interface SystemTables {
   sessions: SessionTable
   auth_failures: AuthFailureTable
   passwords: PasswordTable
+  permission_version: PermissionVersionTable
 }
 
 /** A DocType's table, `tab<DocType>`: its columns come from the DocType definition at run time. */

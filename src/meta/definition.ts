@@ -47,6 +47,7 @@ export interface DocTypeDefinition {
   issingle?: Flag
   is_submittable?: Flag
   is_tree?: Flag
+  nsm_parent_field?: string
   sort_field?: string
   sort_order?: string
   search_fields?: string
@@ -71,6 +72,7 @@ export const docTypeDefinitionSchema = {
     issingle: flag,
     is_submittable: flag,
     is_tree: flag,
+    nsm_parent_field: optionalText,
     sort_field: optionalText,
     sort_order: optionalText,
     search_fields: optionalText,

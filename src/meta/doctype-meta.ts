@@ -1,5 +1,5 @@
 import { tableName, type DocumentTableName } from '../db/tables.js'
-import { rights, type DocFieldDefinition, type DocTypeDefinition, type Flag, type Right } from './definition.js'
+import { rights, type DocFieldDefinition, type DocPermDefinition, type DocTypeDefinition, type Flag, type Right } from './definition.js'
 import { defaultVarcharLength, storageOf, type StorageKind } from './field-types.js'
 
 export interface FieldMeta {
@@ -43,6 +43,8 @@ export interface DocTypeMeta {
   readonly isTable: boolean
   readonly isSingle: boolean
   readonly isSubmittable: boolean
+  /** A tree (is_tree): the Link field to each node's parent node, Frappe's nsm_parent_field. */
+  readonly treeParentField: FieldMeta | undefined
   /** The fields that hold a column, standard ones first, in definition order. */
   readonly columns: readonly FieldMeta[]
   /** The Table fields, whose rows live in the child DocType's table. */
@@ -58,6 +60,11 @@ export interface DocTypeMeta {
 
 function isSet (value: Flag | undefined): boolean {
   return value === 1 || value === true
+}
+
+/** Frappe's scrub: "Customer Group" becomes customer_group. */
+function scrub (name: string): string {
+  return name.trim().toLowerCase().replace(/[ -]+/g, '_')
 }
 
 function standardField (fieldname: string, storage: StorageKind, label: string): FieldMeta {
@@ -97,10 +104,13 @@ const childFields: readonly FieldMeta[] = [
   standardField('parenttype', 'varchar', 'Parent Type')
 ]
 
-/** Names a definition's own fields may not take. */
-export const reservedFieldnames: ReadonlySet<string> = new Set(
-  [...standardFields, ...childFields].map((f) => f.fieldname).concat(['doctype'])
-)
+/**
+ * Names a definition's own fields may not take. A DocType that is not a child table may have a
+ * field called `parent`, as Frappe's Custom DocPerm does.
+ */
+function reservedFieldnames (isTable: boolean): ReadonlySet<string> {
+  return new Set((isTable ? [...standardFields, ...childFields] : standardFields).map((f) => f.fieldname).concat(['doctype']))
+}
 
 const docTypeNamePattern = /^[A-Za-z][A-Za-z0-9 _-]{0,60}$/
 const fieldnamePattern = /^[a-z_][a-z0-9_]{0,63}$/i
@@ -127,7 +137,7 @@ function compileField (field: DocFieldDefinition & { fieldname: string }, storag
   }
 }
 
-function compilePermission (row: NonNullable<DocTypeDefinition['permissions']>[number]): PermissionRule {
+export function compilePermission (row: DocPermDefinition): PermissionRule {
   return {
     role: row.role,
     permlevel: row.permlevel ?? 0,
@@ -151,6 +161,7 @@ export function compileDocType (definition: DocTypeDefinition, source: string): 
   for (const field of isTable ? [...standardFields, ...childFields] : standardFields) fieldsByName.set(field.fieldname, field)
   const columns: FieldMeta[] = [...fieldsByName.values()]
   const tables: FieldMeta[] = []
+  const reserved = reservedFieldnames(isTable)
 
   definition.fields.forEach((field, index) => {
     const storage = storageOf(field.fieldtype)
@@ -164,7 +175,7 @@ export function compileDocType (definition: DocTypeDefinition, source: string): 
       problems.push(`field #${index + 1} (${field.fieldtype}) needs a fieldname of letters, digits and "_", not "${fieldname}"`)
       return
     }
-    if (reservedFieldnames.has(fieldname)) {
+    if (reserved.has(fieldname)) {
       problems.push(`field ${fieldname} takes the name of a standard field`)
       return
     }
@@ -193,6 +204,11 @@ export function compileDocType (definition: DocTypeDefinition, source: string): 
     if (!fieldsByName.has(fieldname)) problems.push(`autoname "${autoname}" names the missing field ${fieldname}`)
   }
 
+  const treeParentField = isSet(definition.is_tree) ? fieldsByName.get((definition.nsm_parent_field ?? '').trim() || `parent_${scrub(definition.name)}`) : undefined
+  if (isSet(definition.is_tree) && (treeParentField?.fieldtype !== 'Link' || treeParentField.options !== definition.name)) {
+    problems.push(`a tree (is_tree) needs a Link field to ${definition.name} holding each node's parent: nsm_parent_field names it, parent_${scrub(definition.name)} by default`)
+  }
+
   const sortField = (definition.sort_field ?? '').trim() || 'modified'
   if (fieldsByName.get(sortField) === undefined || fieldsByName.get(sortField)?.storage === 'table') {
     problems.push(`sort_field "${sortField}" is not a field of this DocType`)
@@ -211,6 +227,7 @@ export function compileDocType (definition: DocTypeDefinition, source: string): 
       isTable,
       isSingle: isSet(definition.issingle),
       isSubmittable: isSet(definition.is_submittable),
+      treeParentField: treeParentField?.fieldtype === 'Link' ? treeParentField : undefined,
       columns,
       tables,
       fieldsByName,

@@ -3,25 +3,28 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Db } from '../db/tables.js'
 import type { MetaRegistry } from '../meta/registry.js'
+import type { SiteServices } from '../services/context.js'
+import type { PermissionCache } from '../services/permission-cache.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db
     registry: MetaRegistry
+    permissions: PermissionCache
     config: Config
   }
 }
 
 export interface DatabasePluginOptions {
-  db: Db
-  registry: MetaRegistry
+  site: SiteServices
   config: Config
 }
 
-/** Makes the database, the DocTypes and the settings available to routes; closes the database last. */
+/** Makes the database, the DocTypes, the permissions and the settings available to routes; closes the database last. */
 export const databasePlugin = fp(async (app: FastifyInstance, options: DatabasePluginOptions) => {
-  app.decorate('db', options.db)
-  app.decorate('registry', options.registry)
+  app.decorate('db', options.site.db)
+  app.decorate('registry', options.site.registry)
+  app.decorate('permissions', options.site.permissions)
   app.decorate('config', options.config)
-  app.addHook('onClose', async () => { await options.db.destroy() })
+  app.addHook('onClose', async () => { await options.site.db.destroy() })
 }, { name: 'database' })

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { Db } from '../db/tables.js'
-import type { MetaRegistry } from '../meta/registry.js'
+import type { SiteServices } from './context.js'
 import { insertDocument } from './documents.js'
 import { asAdministrator } from './user-admin.js'
 
@@ -14,10 +13,10 @@ function isDemoRecord (value: unknown): value is DemoRecord {
 }
 
 /** Inserts the demo records (a JSON list of documents, each with its `doctype`) as Administrator. */
-export async function seedDemoData (db: Db, registry: MetaRegistry, file: string): Promise<number> {
+export async function seedDemoData (services: SiteServices, file: string): Promise<number> {
   const records: unknown = JSON.parse(readFileSync(file, 'utf8'))
   if (!Array.isArray(records) || !records.every(isDemoRecord)) throw new Error(`${file} must hold a list of documents, each with its doctype`)
-  const ctx = asAdministrator(db, registry)
+  const ctx = asAdministrator(services)
   for (const { doctype, ...fields } of records) await insertDocument(ctx, doctype, fields)
   return records.length
 }

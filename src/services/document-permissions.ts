@@ -2,7 +2,7 @@ import { DoesNotExistError, ValidationError } from '../errors.js'
 import { rights, type Right } from '../meta/definition.js'
 import type { ServiceContext } from './context.js'
 import { readRow } from './document-store.js'
-import { accessTo, type Access, type OwnedDocument } from './permissions.js'
+import type { Access, OwnedDocument } from './permissions.js'
 import type { RequestUser } from './users.js'
 
 /** A permission question about a DocType, or about one of its documents (a child row's parent). */
@@ -15,7 +15,8 @@ export async function permissionSubject (ctx: ServiceContext, user: RequestUser,
   if (typeof doctype !== 'string' || doctype === '') throw new ValidationError('doctype must name a DocType')
   if (docname !== undefined && docname !== null && typeof docname !== 'string') throw new ValidationError('docname must be a document name')
   let meta = ctx.registry.get(doctype)
-  if (docname === undefined || docname === null || docname === '') return { access: accessTo(user, meta), doc: undefined }
+  const permissions = await ctx.permissions.current(ctx.db)
+  if (docname === undefined || docname === null || docname === '') return { access: permissions.access(user, meta), doc: undefined }
   let row = await readRow(ctx.db, meta, docname)
   if (row === undefined) throw new DoesNotExistError(`${meta.name} ${docname} not found`)
   if (meta.isTable) {
@@ -23,7 +24,7 @@ export async function permissionSubject (ctx: ServiceContext, user: RequestUser,
     row = await readRow(ctx.db, meta, String(row.parent))
     if (row === undefined) throw new DoesNotExistError(`The parent of ${doctype} ${docname} is gone`)
   }
-  return { access: accessTo(user, meta), doc: { name: String(row.name), owner: String(row.owner ?? '') } }
+  return { access: permissions.access(user, meta), doc: { name: String(row.name), owner: String(row.owner ?? '') } }
 }
 
 /** A right named by a client, such as Frappe's `perm_type`. */

@@ -15,9 +15,10 @@ import { validateDataOptions, validateLinks, validateMandatory, validateSelects,
 import { columnValues, inputRows, inputValues, newValues, type DocumentInput, type FieldFilter } from './document-values.js'
 import { assertChangesAllowedAfterSubmit, nextDocstatus } from './docstatus.js'
 import { newName, randomName } from './naming.js'
-import { accessTo, assertMay, may, readsField, withOwnUser, withShare, writesField, type Access, type OwnedDocument } from './permissions.js'
-import { deleteShares, sharedRight } from './shares.js'
-import { firstForbidden, forbiddenValue, loadUserPermissions, restrictionsOn } from './user-permissions.js'
+import { customDocPermDocType, validateCustomDocPerm } from './custom-docperms.js'
+import { assertMay, may, ownRightsOnly, readsField, withOwnUser, withShare, writesField, type Access, type OwnedDocument } from './permissions.js'
+import { deleteShares, shareDocType, sharedRight } from './shares.js'
+import { firstForbidden, forbiddenValue, restrictionsOn } from './user-permissions.js'
 import { writeSingleRow } from './single-store.js'
 import { assertDeletable } from './system-records.js'
 
@@ -44,17 +45,28 @@ function writable (access: Access): FieldFilter {
   return (field) => writesField(access, field)
 }
 
-/** Throws when a row of the document, or of its child tables, holds a value the user's User Permissions do not allow. */
-async function assertUserPermissions (ctx: ServiceContext, db: Db, meta: DocTypeMeta, doc: { row: DocumentRow, children: ReadonlyMap<string, readonly DocumentRow[]> }): Promise<void> {
-  const permissions = await loadUserPermissions(db, ctx.registry, ctx.user)
+type StoredDocument = Pick<PendingDocument, 'row' | 'children'>
+
+/** What the user's roles give them on the DocType, as the permissions in force say. */
+async function roleAccess (ctx: ServiceContext, db: Db, meta: DocTypeMeta): Promise<Access> {
+  return (await ctx.permissions.current(db)).access(ctx.user, meta)
+}
+
+/**
+ * Throws when a value of the document, or of its child rows, is one the user's User Permissions
+ * do not allow. Given the document as stored, only the values being changed count.
+ */
+async function assertUserPermissions (ctx: ServiceContext, db: Db, meta: DocTypeMeta, doc: StoredDocument, stored?: StoredDocument): Promise<void> {
+  const permissions = await (await ctx.permissions.current(db)).userPermissions(db, ctx.user)
   if (permissions.size === 0) return
-  const own = firstForbidden(restrictionsOn(permissions, meta), doc.row)
+  const own = firstForbidden(restrictionsOn(permissions, meta), doc.row, stored?.row)
   if (own !== undefined) throw forbiddenValue(ctx.user, meta, own)
   for (const table of meta.tables) {
     const child = ctx.registry.get(table.options)
     const restrictions = restrictionsOn(permissions, child, meta)
+    const storedRows = new Map((stored?.children.get(table.fieldname) ?? []).map((row) => [String(row.name), row]))
     for (const row of doc.children.get(table.fieldname) ?? []) {
-      const found = firstForbidden(restrictions, row)
+      const found = firstForbidden(restrictions, row, storedRows.get(String(row.name)))
       if (found !== undefined) throw forbiddenValue(ctx.user, child, found)
     }
   }
@@ -79,8 +91,12 @@ async function accessToDocument (
     } catch (error) {
       refusal = error
     }
+    // As in Frappe, the owner of a document their User Permissions exclude keeps what if_owner rows give them.
+    const asOwner = ownRightsOnly(access)
+    if (may(asOwner, right, target)) return asOwner
   }
-  if (await sharedRight(db, ctx.registry, ctx.user, access.meta, target.name, right)) {
+  const shared = await (await ctx.permissions.current(db)).sharedWith(db, ctx.user, access.meta)
+  if (sharedRight(shared, target.name, right)) {
     return refusal === undefined ? withShare(access, right === 'write') : access
   }
   if (refusal !== undefined) throw refusal
@@ -104,7 +120,7 @@ export async function assertDocumentRight (ctx: ServiceContext, doctype: string,
   const meta = ctx.registry.get(doctype)
   const row = await readRow(ctx.db, meta, name)
   if (row === undefined) throw notFound(meta, name)
-  await accessToDocument(ctx, ctx.db, accessTo(ctx.user, meta), right, { row })
+  await accessToDocument(ctx, ctx.db, await roleAccess(ctx, ctx.db, meta), right, { row })
   return String(row.name)
 }
 
@@ -120,7 +136,7 @@ export async function getDocument (ctx: ServiceContext, doctype: string, name: s
     const parentMeta = ctx.registry.get(String(row.parenttype))
     const parent = await readRow(ctx.db, parentMeta, String(row.parent))
     if (parent === undefined) throw notFound(parentMeta, String(row.parent))
-    const access = await accessToDocument(ctx, ctx.db, accessTo(ctx.user, parentMeta), 'read', { row: parent })
+    const access = await accessToDocument(ctx, ctx.db, await roleAccess(ctx, ctx.db, parentMeta), 'read', { row: parent })
     if (!parentMeta.tables.some((table) => table.fieldname === row.parentfield && readsField(access, table))) {
       throw new PermissionError(`The ${meta.name} rows of ${parentMeta.name} are at a permlevel ${ctx.user.name} may not read`, { errorMessage: `No permission for ${meta.name}` })
     }
@@ -128,7 +144,7 @@ export async function getDocument (ctx: ServiceContext, doctype: string, name: s
   }
   const stored = await readDocument(ctx.db, ctx.registry, meta, name)
   if (stored === undefined) throw notFound(meta, name)
-  const access = await accessToDocument(ctx, ctx.db, accessTo(ctx.user, meta), 'read', stored)
+  const access = await accessToDocument(ctx, ctx.db, await roleAccess(ctx, ctx.db, meta), 'read', stored)
   return toWireDocument(ctx.registry, meta, stored, readable(access))
 }
 
@@ -212,11 +228,13 @@ async function validateAndWrite (ctx: ServiceContext, trx: Db, doc: PendingDocum
   validateMandatory(ctx.registry, doc)
   validateDataOptions(ctx.registry, doc)
   validateSelects(ctx.registry, doc)
+  if (doc.meta.name === customDocPermDocType) validateCustomDocPerm(ctx.registry, doc.row)
   const name = String(doc.row.name)
   await translateConstraint(doc.meta, name, async () => {
     await write()
     await writeChildren(trx, ctx.registry, doc)
   })
+  await ctx.permissions.changed(trx, doc.meta)
   const saved = await readDocument(trx, ctx.registry, doc.meta, name)
   if (saved === undefined) throw new Error(`${doc.meta.name} ${name} vanished while being saved`)
   return toWireDocument(ctx.registry, doc.meta, saved, readable(access))
@@ -229,7 +247,7 @@ export async function insertDocument (ctx: ServiceContext, doctype: string, inpu
   if (meta.isTable) return await insertChildRow(ctx, meta, input)
   return await inTransaction(ctx.db, async (trx) => {
     const timestamp = now()
-    const access = accessTo(ctx.user, meta)
+    const access = await roleAccess(ctx, trx, meta)
     const docstatus = nextDocstatus(meta, 0, input.docstatus, true)
     const row: DocumentRow = {
       ...newValues(meta, input, ctx.user, writable(access)),
@@ -260,7 +278,7 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
   return await inTransaction(ctx.db, async (trx) => {
     const stored = await readDocument(trx, ctx.registry, meta, name)
     if (stored === undefined) throw notFound(meta, name)
-    const access = await accessToDocument(ctx, trx, accessTo(ctx.user, meta), 'write', stored)
+    const access = await accessToDocument(ctx, trx, await roleAccess(ctx, trx, meta), 'write', stored)
     const storedModified = String(stored.row.modified)
     if (input.modified !== undefined && input.modified !== null && String(input.modified) !== storedModified.replace(/\.0{6}$/, '') && String(input.modified) !== storedModified) {
       throw new TimestampMismatchError(
@@ -283,7 +301,7 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
     const doc: PendingDocument = { meta, row, children: childRows(ctx, { meta, row }, input, stored.children, writable(access)) }
     if (docstatus.right !== undefined) await accessToDocument(ctx, trx, access, docstatus.right, stored)
     await validateLinks(trx, ctx.registry, doc)
-    await assertUserPermissions(ctx, trx, meta, doc)
+    await assertUserPermissions(ctx, trx, meta, doc, stored)
     return await validateAndWrite(ctx, trx, doc, access, async () => {
       if (meta.isSingle) return await writeSingleRow(trx, meta, row)
       const { name: key, ...values } = columnValues(meta, row)
@@ -301,15 +319,16 @@ export async function deleteDocument (ctx: ServiceContext, doctype: string, name
     const row = await readRow(trx, meta, name)
     if (row === undefined) throw new DoesNotExistError()
     const exactName = String(row.name)
-    await accessToDocument(ctx, trx, accessTo(ctx.user, meta), 'delete', { row })
+    await accessToDocument(ctx, trx, await roleAccess(ctx, trx, meta), 'delete', { row })
     assertDeletable(meta.name, exactName)
     if (Number(row.docstatus) === 1) {
       throw new ValidationError(`${meta.name} ${exactName}: Submitted Record cannot be deleted. You must Cancel it first.`)
     }
-    await deleteShares(trx, ctx.registry, meta, exactName)
+    if (await deleteShares(trx, ctx.registry, meta, exactName)) await ctx.permissions.changed(trx, ctx.registry.get(shareDocType))
     await assertNotLinked(trx, ctx.registry, meta, exactName)
     await writeChildren(trx, ctx.registry, { meta, row, children: new Map() })
     await trx.deleteFrom(meta.table).where('name', '=', exactName).execute()
+    await ctx.permissions.changed(trx, meta)
   })
 }
 
@@ -335,7 +354,7 @@ async function saveThroughParent (
   const parentMeta = ctx.registry.get(parenttype)
   const table = parentMeta.tables.find((field) => field.fieldname === parentfield && field.options === meta.name)
   if (table === undefined) throw new ValidationError(`${parenttype} has no table field ${parentfield} of ${meta.name} rows`)
-  if (table.permlevel > 0 && !writesField(accessTo(ctx.user, parentMeta), table)) {
+  if (table.permlevel > 0 && !writesField(await roleAccess(ctx, ctx.db, parentMeta), table)) {
     throw new PermissionError(`${table.label} of ${parenttype} is at permlevel ${table.permlevel}, which no role of ${ctx.user.name} may write`, { errorMessage: 'Not permitted' })
   }
   return await inTransaction(ctx.db, async (trx) => {

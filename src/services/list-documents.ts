@@ -7,9 +7,10 @@ import { toWireValue } from '../meta/field-values.js'
 import type { ServiceContext } from './context.js'
 import { conditionSql, parseFilters } from './filters.js'
 import { parseFields, queryField, type SelectedColumn } from './list-fields.js'
-import { accessTo, assertMay, hasOwnUserRule, listScope, readsField, withShare, type Access, type ListScope } from './permissions.js'
+import type { PermissionSnapshot } from './permission-cache.js'
+import { assertMay, hasOwnUserRule, listScope, readsField, withShare, type Access, type ListScope } from './permissions.js'
 import { hasSharedDocuments, sharedForReading } from './shares.js'
-import { loadUserPermissions, restrictionSql, restrictionsOn } from './user-permissions.js'
+import { restrictionSql, restrictionsOn } from './user-permissions.js'
 import { countParam, flagParam } from './request-params.js'
 
 /** The list parameters of Frappe's `GET /api/resource/:doctype` and `frappe.client.get_list`. */
@@ -92,8 +93,8 @@ function assertTableReadable (access: Access, parent: DocTypeMeta, child: DocTyp
  * rows, or their own) within their User Permissions, or shared with them. A child table's rows
  * follow their parent document.
  */
-async function rowCondition (ctx: ServiceContext, meta: DocTypeMeta, access: Access, scope: ListScope): Promise<Expression<SqlBool> | undefined> {
-  const permissions = await loadUserPermissions(ctx.db, ctx.registry, ctx.user)
+async function rowCondition (ctx: ServiceContext, snapshot: PermissionSnapshot, meta: DocTypeMeta, access: Access, scope: ListScope): Promise<Expression<SqlBool> | undefined> {
+  const permissions = await snapshot.userPermissions(ctx.db, ctx.user)
   const restricted = restrictionSql(restrictionsOn(permissions, meta, access.meta), meta)
   if (meta.isTable) {
     const parentRestrictions = restrictionSql(restrictionsOn(permissions, access.meta), access.meta)
@@ -126,10 +127,11 @@ function wireRow (columns: readonly SelectedColumn[], row: Record<string, Column
 export async function listDocuments (ctx: ServiceContext, doctype: string, params: ListParams): Promise<ListRow[]> {
   const meta = ctx.registry.get(doctype)
   if (meta.isSingle) throw new ValidationError(`${meta.name} is a Single DocType: read its one document at /api/resource/${meta.name}/${meta.name}`)
-  const access = accessTo(ctx.user, governingDocType(ctx, meta, params.parent))
+  const snapshot = await ctx.permissions.current(ctx.db)
+  const access = snapshot.access(ctx.user, governingDocType(ctx, meta, params.parent))
   if (meta.isTable) assertTableReadable(access, access.meta, meta)
   const scope = listScope(access)
-  if (scope.rows === 'none' && !hasOwnUserRule(access) && !await hasSharedDocuments(ctx.db, ctx.registry, ctx.user, access.meta)) assertMay(access, 'read')
+  if (scope.rows === 'none' && !hasOwnUserRule(access) && !hasSharedDocuments(await snapshot.sharedWith(ctx.db, ctx.user, access.meta))) assertMay(access, 'read')
   const visible = visibility(meta, access, scope)
   const columns = parseFields(meta, params.fields).filter(({ argument }) => argument === undefined || visible(argument))
   const filters = parseFilters(ctx.registry, meta, 'filters', params.filters)
@@ -152,7 +154,7 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
   let query = ctx.db.selectFrom(meta.table)
     .select(columns.map((c, index) => sql`${c.expression}`.as(`c${index}`)))
   if (meta.isTable) query = query.where(sql<SqlBool>`${sql.ref(`${meta.table}.parenttype`)} = ${access.meta.name}`)
-  const rows = await rowCondition(ctx, meta, access, scope)
+  const rows = await rowCondition(ctx, snapshot, meta, access, scope)
   if (rows !== undefined) query = query.where(rows)
   for (const condition of filters) query = query.where(conditionSql(meta, condition))
   if (orFilters.length > 0) query = query.where((eb) => eb.or(orFilters.map((condition) => conditionSql(meta, condition))))

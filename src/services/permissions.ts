@@ -1,18 +1,20 @@
 import { PermissionError } from '../errors.js'
 import { rights as allRights, type Right } from '../meta/definition.js'
-import type { DocTypeMeta, FieldMeta } from '../meta/doctype-meta.js'
+import type { DocTypeMeta, FieldMeta, PermissionRule } from '../meta/doctype-meta.js'
 import type { RequestUser } from './users.js'
 
 /**
- * The role-permission service, from the DocType's permission rows (Frappe's DocPerm): what a
- * user may do on a DocType and on one document, and which fields they may read and write.
- * Administrator holds every right at every level.
+ * The role-permission service, from a DocType's permission rows (Frappe's DocPerm, or the Custom
+ * DocPerm rows that replace them): what a user may do on a DocType and on one document, and which
+ * fields they may read and write. Administrator holds every right at every level.
  */
 
 /** What one user may do on one DocType, resolved once from the rows of the roles they hold. */
 export interface Access {
   readonly user: RequestUser
   readonly meta: DocTypeMeta
+  /** The DocType's permission rows in force, of every role. */
+  readonly rules: readonly PermissionRule[]
   /** Rights on every document: level-0 rows, and `create` from any level-0 row. */
   readonly rights: ReadonlySet<Right>
   /** Rights on the user's own documents only: level-0 rows marked if_owner. */
@@ -29,12 +31,12 @@ function applies (meta: DocTypeMeta, right: Right): boolean {
   return meta.isSubmittable || !['submit', 'cancel', 'amend'].includes(right)
 }
 
-export function accessTo (user: RequestUser, meta: DocTypeMeta): Access {
+export function accessTo (user: RequestUser, meta: DocTypeMeta, rules: readonly PermissionRule[]): Access {
   if (user.isAdministrator) {
     const every = new Set(allRights.filter((right) => applies(meta, right)))
-    return { user, meta, rights: every, ownRights: new Set(), readLevels: new Set(levels), writeLevels: new Set(levels) }
+    return { user, meta, rules, rights: every, ownRights: new Set(), readLevels: new Set(levels), writeLevels: new Set(levels) }
   }
-  const rows = meta.permissions.filter((rule) => user.roles.has(rule.role))
+  const rows = rules.filter((rule) => user.roles.has(rule.role))
   const rights = new Set<Right>()
   const ownRights = new Set<Right>()
   const readLevels = new Set<number>()
@@ -50,7 +52,7 @@ export function accessTo (user: RequestUser, meta: DocTypeMeta): Access {
     }
   }
   for (const right of rights) ownRights.delete(right)
-  return { user, meta, rights, ownRights, readLevels, writeLevels }
+  return { user, meta, rules, rights, ownRights, readLevels, writeLevels }
 }
 
 /** A document as far as permissions care: its name and who owns it. */
@@ -102,6 +104,11 @@ export function withOwnUser (access: Access, doc: OwnedDocument): Access {
   }
 }
 
+/** Frappe's rule for an owner whose User Permissions exclude their document: only what if_owner rows give. */
+export function ownRightsOnly (access: Access): Access {
+  return { ...access, rights: new Set() }
+}
+
 /** Access as widened by a share of one document: its level-0 fields become readable (writable). */
 export function withShare (access: Access, write: boolean): Access {
   return {
@@ -120,9 +127,9 @@ export function writesField (access: Access, field: FieldMeta): boolean {
 }
 
 /** The roles whose level-0 rows grant `right`, and whether only on their holders' own documents. */
-function grantingRoles (meta: DocTypeMeta, right: Right): Array<{ role: string, ownOnly: boolean }> {
+function grantingRoles ({ meta, rules }: Access, right: Right): Array<{ role: string, ownOnly: boolean }> {
   const found = new Map<string, boolean>()
-  for (const rule of meta.permissions) {
+  for (const rule of rules) {
     if (rule.permlevel !== 0 || !rule.rights.has(right) || !applies(meta, right)) continue
     const ownOnly = rule.ifOwner && right !== 'create'
     found.set(rule.role, (found.get(rule.role) ?? true) && ownOnly)
@@ -131,12 +138,12 @@ function grantingRoles (meta: DocTypeMeta, right: Right): Array<{ role: string, 
 }
 
 /** Beyond Frappe: the right that was missing, and who would hold it. */
-function explanation (meta: DocTypeMeta, right: Right): string {
-  const granting = grantingRoles(meta, right).map(({ role, ownOnly }) => ownOnly ? `${role} (on their own documents)` : role)
+function explanation (access: Access, right: Right): string {
+  const granting = grantingRoles(access, right).map(({ role, ownOnly }) => ownOnly ? `${role} (on their own documents)` : role)
   const who = granting.length === 0
     ? 'no role grants it'
     : `it is granted by the role${granting.length > 1 ? 's' : ''} ${granting.join(', ')}`
-  return `The '${right}' permission on ${meta.name} is needed; ${who}.`
+  return `The '${right}' permission on ${access.meta.name} is needed; ${who}.`
 }
 
 /** Beyond Frappe: a machine-readable account of one permission question. */
@@ -160,8 +167,8 @@ export function explain (access: Access, right: Right, doc?: OwnedDocument): Exp
       ? `${user.name} holds '${right}' on every ${meta.name}${user.isAdministrator ? ' as Administrator' : ''}.`
       : `${user.name} holds '${right}' on ${meta.name} documents they own, and owns this one.`
     : access.ownRights.has(right)
-      ? `${user.name} holds '${right}' on ${meta.name} only on documents they own, and does not own ${doc?.name ?? 'it'}. ${explanation(meta, right)}`
-      : explanation(meta, right)
+      ? `${user.name} holds '${right}' on ${meta.name} only on documents they own, and does not own ${doc?.name ?? 'it'}. ${explanation(access, right)}`
+      : explanation(access, right)
   return {
     allowed,
     doctype: meta.name,
@@ -169,7 +176,7 @@ export function explain (access: Access, right: Right, doc?: OwnedDocument): Exp
     right,
     user: user.name,
     user_roles: [...user.roles].sort(),
-    granting_roles: grantingRoles(meta, right).map(({ role, ownOnly }) => ownOnly ? { role, if_owner: 1 as const } : { role }),
+    granting_roles: grantingRoles(access, right).map(({ role, ownOnly }) => ownOnly ? { role, if_owner: 1 as const } : { role }),
     because
   }
 }

@@ -1,10 +1,9 @@
 import type { Db } from '../db/tables.js'
 import { inTransaction } from '../db/transactions.js'
-import type { MetaRegistry } from '../meta/registry.js'
 import { hashPassword } from './auth/secrets.js'
 import { now } from './clock.js'
 import { insertDocument } from './documents.js'
-import type { ServiceContext } from './context.js'
+import type { ServiceContext, SiteServices } from './context.js'
 import { administratorUser } from './users.js'
 
 export interface NewUser {
@@ -14,15 +13,15 @@ export interface NewUser {
   password: string | undefined
 }
 
-export function asAdministrator (db: Db, registry: MetaRegistry): ServiceContext {
-  return { db, registry, user: administratorUser }
+export function asAdministrator (services: SiteServices): ServiceContext {
+  return { ...services, user: administratorUser }
 }
 
 /** Adds a User document with its roles, and a password hash when one is given, all or nothing. */
-export async function createUser (db: Db, registry: MetaRegistry, user: NewUser): Promise<string> {
+export async function createUser (services: SiteServices, user: NewUser): Promise<string> {
   const [first = user.email, ...rest] = (user.fullName ?? '').trim().split(/\s+/).filter((part) => part !== '')
-  return await inTransaction(db, async (trx) => {
-    const doc = await insertDocument(asAdministrator(trx, registry), 'User', {
+  return await inTransaction(services.db, async (trx) => {
+    const doc = await insertDocument(asAdministrator({ ...services, db: trx }), 'User', {
       email: user.email,
       first_name: first,
       last_name: rest.join(' ') || null,

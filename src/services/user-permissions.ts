@@ -28,17 +28,36 @@ export interface Restriction {
   readonly allowed: ReadonlySet<string>
 }
 
+/** The nodes below `roots` in a tree DocType, found through each node's parent field. */
+async function descendantsOf (db: Db, tree: DocTypeMeta, parentField: FieldMeta, roots: readonly string[]): Promise<string[]> {
+  const table = sql.table(tree.table)
+  const rows = await sql<{ name: string }>`with recursive subtree(name) as (
+    select name from ${table} where ${sql.ref('name')} in (${sql.join(roots)})
+    union
+    select node.name from ${table} as node join subtree on ${sql.ref(`node.${parentField.fieldname}`)} = subtree.name
+  ) select name from subtree`.execute(db)
+  return rows.rows.map((row) => row.name)
+}
+
+/**
+ * A user's User Permission rows. On a tree DocType (Territory, Customer Group) a row allows the
+ * node and every node below it, unless it is marked hide_descendants, as in Frappe.
+ */
 export async function loadUserPermissions (db: Db, registry: MetaRegistry, user: RequestUser): Promise<UserPermissions> {
   const permissions = new Map<string, AllowedValue[]>()
   if (user.isAdministrator || user.isGuest || registry.find(userPermissionDocType) === undefined) return permissions
   const rows = await db.selectFrom(`tab${userPermissionDocType}`)
-    .select(['allow', 'for_value', 'apply_to_all_doctypes', 'applicable_for'])
+    .select(['allow', 'for_value', 'apply_to_all_doctypes', 'applicable_for', 'hide_descendants'])
     .where('user', '=', user.name).execute()
   for (const row of rows) {
     const allow = String(row.allow)
-    const values = permissions.get(allow) ?? []
-    values.push({ value: String(row.for_value), applicableFor: Number(row.apply_to_all_doctypes) === 1 ? null : String(row.applicable_for ?? '') })
-    permissions.set(allow, values)
+    const applicableFor = Number(row.apply_to_all_doctypes) === 1 ? null : String(row.applicable_for ?? '')
+    const tree = registry.find(allow)
+    const forValue = String(row.for_value)
+    const values = tree?.treeParentField !== undefined && Number(row.hide_descendants) !== 1
+      ? new Set([forValue, ...await descendantsOf(db, tree, tree.treeParentField, [forValue])])
+      : [forValue]
+    permissions.set(allow, [...(permissions.get(allow) ?? []), ...[...values].map((value) => ({ value, applicableFor }))])
   }
   return permissions
 }
@@ -64,12 +83,17 @@ export function restrictionsOn (permissions: UserPermissions, meta: DocTypeMeta,
   return restrictions
 }
 
-/** The first value of a row that its restrictions do not allow; empty links pass, as in Frappe. */
-export function firstForbidden (restrictions: readonly Restriction[], row: DocumentRow): { restriction: Restriction, value: string } | undefined {
+/**
+ * The first value of a row that its restrictions do not allow; empty links pass, as in Frappe.
+ * With the row as stored, only the values being changed must be allowed.
+ */
+export function firstForbidden (restrictions: readonly Restriction[], row: DocumentRow, stored?: DocumentRow): { restriction: Restriction, value: string } | undefined {
   for (const restriction of restrictions) {
     const value = row[restriction.field.fieldname]
     if (value === null || value === undefined || value === '') continue
-    if (!restriction.allowed.has(String(value).toLowerCase())) return { restriction, value: String(value) }
+    const text = String(value).toLowerCase()
+    if (stored !== undefined && String(stored[restriction.field.fieldname] ?? '').toLowerCase() === text) continue
+    if (!restriction.allowed.has(text)) return { restriction, value: String(value) }
   }
   return undefined
 }

@@ -24,7 +24,7 @@ function writeDocType (dir: string, folder: string, definition: unknown): void {
 
 t.test('the shipped DocTypes load; layout fields hold no column', async (t) => {
   const registry = loadDocTypes([shippedDocTypesDir])
-  t.same(registry.all().map((meta) => meta.name).sort(), ['Customer', 'Customer Group', 'DocShare', 'Has Role', 'Note', 'Note Seen By', 'Role', 'Territory', 'ToDo', 'User', 'User Permission'])
+  t.same(registry.all().map((meta) => meta.name).sort(), ['Custom DocPerm', 'Customer', 'Customer Group', 'DocShare', 'Has Role', 'Note', 'Note Seen By', 'Role', 'Territory', 'ToDo', 'User', 'User Permission'])
   const todo = registry.get('ToDo')
   t.notOk(todo.fieldsByName.has('description_and_status'), 'a Section Break is no field')
   t.notOk(todo.fieldsByName.has('column_break_2'), 'nor a Column Break')

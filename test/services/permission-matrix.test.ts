@@ -30,7 +30,7 @@ async function world (t: Test): Promise<World> {
   const keys = new Map<Actor, IssuedKey>()
   for (const [actor, roles] of Object.entries(roleOf) as Array<[Actor, string[] | undefined]>) {
     if (roles === undefined) continue
-    const name = await createUser(testApp.site.db, testApp.site.registry, { email: `${actor}@example.com`, fullName: actor, roles, password: undefined })
+    const name = await createUser(testApp.site, { email: `${actor}@example.com`, fullName: actor, roles, password: undefined })
     keys.set(actor, await createApiKey(testApp.site.db, name))
   }
   keys.set('manager', testApp.keys.manager)

@@ -49,7 +49,7 @@ t.test('the permission service agrees with an independent model on random rows a
       }, 'property test')
       const held = new Set<string>(userRoles)
       const user: RequestUser = { name: 'me', roles: held, isAdministrator: false, isGuest: false }
-      const access = accessTo(user, meta)
+      const access = accessTo(user, meta, meta.permissions)
       const doc = owner === undefined ? undefined : { name: 'T-1', owner }
       if (may(access, right, doc) !== reference(rows, held, submittable, right, owner)) return false
       return [0, 1, 2].every((level) => {

@@ -21,7 +21,7 @@ export async function callMethod (app: FastifyInstance, name: string, request: F
   if (method.allowGuest !== true && request.user.isGuest) {
     throw new PermissionError(`Not permitted: ${name} needs a logged-in user or an API key`, { errorMessage: 'Not permitted' })
   }
-  const ctx = { db: app.db, registry: app.registry, user: request.user }
+  const ctx = { db: app.db, registry: app.registry, permissions: app.permissions, user: request.user }
   return await method.run({ app, ctx, params: formDict(request), request, reply })
 }
 

@@ -10,7 +10,7 @@ interface DocumentParams { doctype: string, '*': string }
 
 /** `/api/resource`: Frappe's REST routes for documents. Each only translates HTTP to a service call. */
 export async function resourceRoutes (app: FastifyInstance): Promise<void> {
-  const context = (request: FastifyRequest): ServiceContext => ({ db: app.db, registry: app.registry, user: request.user })
+  const context = (request: FastifyRequest): ServiceContext => ({ db: app.db, registry: app.registry, permissions: app.permissions, user: request.user })
 
   app.get<{ Params: DocTypeParams }>('/:doctype', async (request) => {
     return { data: await listDocuments(context(request), request.params.doctype, formDict(request)) }

@@ -46,7 +46,7 @@ export const shareMethods: Record<string, MethodDefinition> = {
       const read = flagParam('read', call.params.read, true) || write === 1 || share === 1 || submit === 1 ? 1 : 0
       const values = { share_doctype: target.doctype, share_name: target.name, user: target.user, everyone: target.everyone, read, write, share, submit }
       return await inTransaction(call.app.db, async (trx) => {
-        const admin = asAdministrator(trx, call.app.registry)
+        const admin = asAdministrator({ ...call.ctx, db: trx })
         const existing = await existingShare(trx, target)
         return { message: existing === undefined ? await insertDocument(admin, shareDocType, values) : await updateDocument(admin, shareDocType, existing, values) }
       })
@@ -56,7 +56,7 @@ export const shareMethods: Record<string, MethodDefinition> = {
     verbs: ['POST', 'PUT', 'DELETE'],
     run: async (call) => {
       const existing = await existingShare(call.app.db, await shareTarget(call))
-      if (existing !== undefined) await deleteDocument(asAdministrator(call.app.db, call.app.registry), shareDocType, existing)
+      if (existing !== undefined) await deleteDocument(asAdministrator(call.ctx), shareDocType, existing)
       return {}
     }
   }

@@ -16,7 +16,7 @@ const gadgets = [
 
 async function gadgetApp (t: Test): Promise<TestApp> {
   const testApp = await buildTestApp(t, { DOCTYPES_DIR: fixtures })
-  for (const gadget of gadgets) await insertDocument(asAdministrator(testApp.site.db, testApp.site.registry), 'Gadget', gadget)
+  for (const gadget of gadgets) await insertDocument(asAdministrator(testApp.site), 'Gadget', gadget)
   return testApp
 }
 
@@ -90,7 +90,7 @@ t.test('pagination, ordering and the page length default', async (t) => {
   const newestFirst = await titles(testApp, { order_by: '' })
   t.same(newestFirst, ['Easel', 'drill', 'Cookbook', 'Ball', 'Anvil'], 'without order_by: the DocType sort, modified desc')
 
-  for (let i = 0; i < 25; i++) await insertDocument(asAdministrator(testApp.site.db, testApp.site.registry), 'Gadget', { title: `Extra ${String(i).padStart(2, '0')}` })
+  for (let i = 0; i < 25; i++) await insertDocument(asAdministrator(testApp.site), 'Gadget', { title: `Extra ${String(i).padStart(2, '0')}` })
   const res = await call(testApp.app, testApp.keys.viewer, { method: 'GET', url: '/api/resource/Gadget' })
   t.equal(res.json().data.length, 20, 'pages hold 20 rows by default')
   t.same(Object.keys(res.json().data[0]), ['name'], 'and only name by default')

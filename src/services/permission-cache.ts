@@ -1,0 +1,151 @@
+import type { Db } from '../db/tables.js'
+import type { DocTypeMeta, PermissionRule } from '../meta/doctype-meta.js'
+import type { MetaRegistry } from '../meta/registry.js'
+import { customDocPermDocType, loadCustomRules } from './custom-docperms.js'
+import { accessTo, type Access } from './permissions.js'
+import { loadSharedRights, shareDocType, type SharedRights } from './shares.js'
+import { loadUserPermissions, userPermissionDocType, type UserPermissions } from './user-permissions.js'
+import type { RequestUser } from './users.js'
+
+/**
+ * The DocTypes whose documents decide permissions: users and their roles, permission rows, user
+ * permissions, shares, and trees (a user permission on a node allows the nodes below it).
+ */
+export function bearsOnPermissions (meta: DocTypeMeta): boolean {
+  return ['User', 'Has Role', 'Role', customDocPermDocType, userPermissionDocType, shareDocType].includes(meta.name) ||
+    meta.treeParentField !== undefined
+}
+
+export async function readPermissionVersion (db: Db): Promise<number> {
+  const row = await db.selectFrom('permission_version').select('version').where('id', '=', 1).executeTakeFirstOrThrow()
+  return row.version
+}
+
+/** Moves the version on: called in the transaction of every change bearing on permissions. */
+async function movePermissionVersion (db: Db): Promise<void> {
+  await db.updateTable('permission_version').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', 1).execute()
+}
+
+/** Lookups kept for one version, cleared whole when they grow past a bound. */
+class Memo<V> {
+  readonly #entries = new Map<string, Promise<V>>()
+  constructor (readonly maxEntries: number) {}
+
+  async get (key: string, load: () => Promise<V>): Promise<V> {
+    const found = this.#entries.get(key)
+    if (found !== undefined) return await found
+    if (this.#entries.size >= this.maxEntries) this.#entries.clear()
+    const loading = load()
+    this.#entries.set(key, loading)
+    try {
+      return await loading
+    } catch (error) {
+      this.#entries.delete(key)
+      throw error
+    }
+  }
+}
+
+/**
+ * Everything permissions depend on, as of one permission version: the rows in force per DocType,
+ * and, loaded on first use, each user's access per DocType, User Permissions and shares.
+ */
+export class PermissionSnapshot {
+  readonly #access = new WeakMap<RequestUser, Map<string, Access>>()
+  readonly #userPermissions: Memo<UserPermissions>
+  readonly #shares: Memo<SharedRights>
+
+  constructor (
+    readonly version: number,
+    readonly registry: MetaRegistry,
+    readonly customRules: ReadonlyMap<string, readonly PermissionRule[]>,
+    maxEntries: number
+  ) {
+    this.#userPermissions = new Memo(maxEntries)
+    this.#shares = new Memo(maxEntries)
+  }
+
+  /** The DocType's permission rows: its Custom DocPerm rows when it has any, else those it shipped with. */
+  rules (meta: DocTypeMeta): readonly PermissionRule[] {
+    return this.customRules.get(meta.name) ?? meta.permissions
+  }
+
+  /** What the user's roles give them on the DocType, resolved once per user and DocType. */
+  access (user: RequestUser, meta: DocTypeMeta): Access {
+    let byDocType = this.#access.get(user)
+    if (byDocType === undefined) {
+      byDocType = new Map()
+      this.#access.set(user, byDocType)
+    }
+    let access = byDocType.get(meta.name)
+    if (access === undefined) {
+      access = accessTo(user, meta, this.rules(meta))
+      byDocType.set(meta.name, access)
+    }
+    return access
+  }
+
+  async userPermissions (db: Db, user: RequestUser): Promise<UserPermissions> {
+    return await this.#userPermissions.get(user.name, async () => await loadUserPermissions(db, this.registry, user))
+  }
+
+  async sharedWith (db: Db, user: RequestUser, meta: DocTypeMeta): Promise<SharedRights> {
+    return await this.#shares.get(`${user.name}\u0000${meta.name}`, async () => await loadSharedRights(db, this.registry, user, meta))
+  }
+}
+
+export interface PermissionCacheOptions {
+  /** How long a process goes on trusting the version it last read: the bound on staleness. */
+  readonly recheckMs?: number
+  /** Users' lookups kept per version before they are dropped and loaded again. */
+  readonly maxEntries?: number
+}
+
+/**
+ * One process's permissions, kept while the permission version stands still. The version is read
+ * again at most every `recheckMs` (one second by default): a change made in another process is in
+ * force here within that time; one made here, at once.
+ */
+export class PermissionCache {
+  readonly recheckMs: number
+  readonly #maxEntries: number
+  readonly #listeners: Array<(meta: DocTypeMeta) => void> = []
+  #snapshot: PermissionSnapshot | undefined
+  #checkedAt = Number.NEGATIVE_INFINITY
+
+  constructor (readonly registry: MetaRegistry, options: PermissionCacheOptions = {}) {
+    this.recheckMs = options.recheckMs ?? 1000
+    this.#maxEntries = options.maxEntries ?? 10_000
+  }
+
+  /**
+   * The permissions in force. Inside a transaction, a stale snapshot is replaced by one that is
+   * used and forgotten: the transaction may hold changes that are not committed yet.
+   */
+  async current (db: Db, now = Date.now()): Promise<PermissionSnapshot> {
+    if (this.#snapshot !== undefined && now - this.#checkedAt < this.recheckMs) return this.#snapshot
+    const version = await readPermissionVersion(db)
+    if (this.#snapshot?.version === version) {
+      if (!db.isTransaction) this.#checkedAt = now
+      return this.#snapshot
+    }
+    const snapshot = new PermissionSnapshot(version, this.registry, await loadCustomRules(db, this.registry), this.#maxEntries)
+    if (db.isTransaction) return snapshot
+    this.#snapshot = snapshot
+    this.#checkedAt = now
+    return snapshot
+  }
+
+  /** Records a change to a document of `meta`, in the transaction `trx` that makes it, when it bears on permissions. */
+  async changed (trx: Db, meta: DocTypeMeta): Promise<void> {
+    if (!bearsOnPermissions(meta)) return
+    await movePermissionVersion(trx)
+    this.#checkedAt = Number.NEGATIVE_INFINITY
+    for (const listener of this.#listeners) listener(meta)
+  }
+
+  /** Calls `listener` after each change made in this process (the credential caches drop their users' roles). */
+  onChange (listener: (meta: DocTypeMeta) => void): void {
+    this.#listeners.push(listener)
+  }
+}
