@@ -4,9 +4,13 @@ import { loadConfig, type Config } from './config.js'
 import { FrappeError } from './errors.js'
 import { DocTypeDefinitionError } from './meta/loader.js'
 import { serve } from './server.js'
+import { inTransaction } from './db/transactions.js'
+import { rights } from './meta/definition.js'
 import { normalizeDatetime } from './meta/field-values.js'
 import { createApiKey, listApiKeys, revokeApiKey } from './services/auth/api-keys.js'
-import { createUser } from './services/user-admin.js'
+import { rightParam } from './services/document-permissions.js'
+import { addRule, permissionRows, removeRule, resetRules, updateRule, type RuleKey } from './services/permission-manager.js'
+import { asAdministrator, createUser } from './services/user-admin.js'
 import { openSite, type Site } from './startup.js'
 
 /** Where the commands write: the terminal, or a buffer in tests. */
@@ -33,8 +37,16 @@ async function withSite<T> (config: Config, output: Output, action: (site: Site)
   }
 }
 
-function splitRoles (text: string | undefined): string[] {
-  return (text ?? '').split(',').map((role) => role.trim()).filter((role) => role !== '')
+function splitList (text: string | undefined): string[] {
+  return (text ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '')
+}
+
+interface RuleOptions { level?: string, ifOwner?: boolean }
+
+function ruleKey (doctype: string, role: string, options: RuleOptions): RuleKey {
+  const permlevel = Number(options.level ?? 0)
+  if (!Number.isInteger(permlevel) || permlevel < 0 || permlevel > 9) throw new Error(`--level takes a level from 0 to 9, not ${options.level ?? ''}`)
+  return { doctype, role, permlevel, ifOwner: options.ifOwner === true }
 }
 
 export function buildCli (config: () => Config, output: Output = terminal): Command {
@@ -65,7 +77,7 @@ export function buildCli (config: () => Config, output: Output = terminal): Comm
     .option('--password <password>', 'a login password (stored only as a hash)')
     .action(async (email: string, options: { fullName?: string, roles?: string, password?: string }) => {
       await withSite(config(), output, async (site) => {
-        const name = await createUser(site, { email, fullName: options.fullName, roles: splitRoles(options.roles), password: options.password })
+        const name = await createUser(site, { email, fullName: options.fullName, roles: splitList(options.roles), password: options.password })
         output.out(`Added user ${name}\n`)
       })
     })
@@ -105,6 +117,56 @@ export function buildCli (config: () => Config, output: Output = terminal): Comm
       await withSite(config(), output, async (site) => {
         await revokeApiKey(site.db, apiKey)
         output.out(`Revoked ${apiKey}\n`)
+      })
+    })
+
+  const permissions = program.command('permissions').description('edit DocTypes\' permission rows (kept as Custom DocPerm, in force at once)')
+  permissions.command('list <doctype>')
+    .description('the permission rows in force for a DocType')
+    .option('--json', 'print the rows as JSON')
+    .action(async (doctype: string, options: { json?: boolean }) => {
+      await withSite(config(), output, async (site) => {
+        const rows = await permissionRows(asAdministrator(site), doctype)
+        if (options.json === true) { output.out(`${JSON.stringify(rows)}\n`); return }
+        for (const row of rows) {
+          const granted = rights.filter((right) => row[right] === 1).join(', ')
+          output.out(`${String(row.role).padEnd(24)} level ${String(row.permlevel)}${row.if_owner === 1 ? ' if owner' : ''}  ${granted}\n`)
+        }
+      })
+    })
+  permissions.command('add <doctype> <role>')
+    .description('grant a role rights on a DocType (the first change copies its shipped rows)')
+    .option('--level <n>', 'the permlevel of the fields the row governs', '0')
+    .option('--if-owner', 'only on documents the user created')
+    .option('--rights <rights>', `comma-separated, of ${rights.join(', ')}`, 'read')
+    .action(async (doctype: string, role: string, options: RuleOptions & { rights: string }) => {
+      await withSite(config(), output, async (site) => {
+        const key = ruleKey(doctype, role, options)
+        const granted = splitList(options.rights).map((right) => rightParam(right, 'read'))
+        await inTransaction(site.db, async (db) => {
+          const ctx = asAdministrator({ ...site, db })
+          await addRule(ctx, key)
+          await updateRule(ctx, key, Object.fromEntries(rights.map((right) => [right, granted.includes(right)])))
+        })
+        output.out(`${role} holds ${granted.join(', ')} on ${doctype} at level ${key.permlevel}${key.ifOwner ? ' if owner' : ''}\n`)
+      })
+    })
+  permissions.command('remove <doctype> <role>')
+    .description('delete a role\'s row on a DocType')
+    .option('--level <n>', 'the permlevel of the row', '0')
+    .option('--if-owner', 'the row that applies only to the user\'s own documents')
+    .action(async (doctype: string, role: string, options: RuleOptions) => {
+      await withSite(config(), output, async (site) => {
+        await removeRule(asAdministrator(site), ruleKey(doctype, role, options))
+        output.out(`Removed ${role}'s row on ${doctype}\n`)
+      })
+    })
+  permissions.command('reset <doctype>')
+    .description('delete a DocType\'s custom rows: the rows it shipped with apply again')
+    .action(async (doctype: string) => {
+      await withSite(config(), output, async (site) => {
+        await resetRules(asAdministrator(site), doctype)
+        output.out(`${doctype} uses the permission rows it shipped with\n`)
       })
     })
 

@@ -86,6 +86,12 @@ async function keyUser (app: FastifyInstance, request: FastifyRequest): Promise<
 export const authenticationPlugin = fp(async (app: FastifyInstance) => {
   app.decorate('keyCache', new ShortLivedCache<VerifiedKey>())
   app.decorate('sessionCache', new ShortLivedCache<LiveSession>())
+  // The users they hold carry their roles: a change to users or roles made here is in force at once.
+  app.permissions.onChange((meta) => {
+    if (!['User', 'Has Role', 'Role'].includes(meta.name)) return
+    app.keyCache.clear()
+    app.sessionCache.clear()
+  })
   app.decorateRequest('user', null as unknown as RequestUser)
   app.decorateRequest('sid', undefined)
   app.decorateRequest('sessionExpired', false)

@@ -3,12 +3,13 @@ import { PermissionError, ValidationError } from '../../errors.js'
 import { formDict } from '../form-dict.js'
 import { keyMethods } from '../methods/keys.js'
 import { defaultVerbs, type MethodDefinition } from '../methods/method.js'
+import { permissionManagerMethods } from '../methods/permission-manager.js'
 import { permissionMethods } from '../methods/permissions.js'
 import { sessionMethods } from '../methods/session.js'
 import { shareMethods } from '../methods/shares.js'
 
 /** Every whitelisted method by its dotted name. */
-const methods: Readonly<Record<string, MethodDefinition>> = { ...sessionMethods, ...keyMethods, ...permissionMethods, ...shareMethods }
+const methods: Readonly<Record<string, MethodDefinition>> = { ...sessionMethods, ...keyMethods, ...permissionMethods, ...permissionManagerMethods, ...shareMethods }
 
 /** Runs a method as Frappe does: known name, allowed verb, Guest only where allowed. */
 export async function callMethod (app: FastifyInstance, name: string, request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {

@@ -25,4 +25,8 @@ export class ShortLivedCache<V extends { readonly expiresAt: number | null }> {
   delete (key: string): void {
     this.#entries.delete(key)
   }
+
+  clear (): void {
+    this.#entries.clear()
+  }
 }
