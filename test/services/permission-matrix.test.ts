@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
@@ -24,9 +27,23 @@ interface World extends TestApp {
   key: (actor: Actor) => IssuedKey | undefined
 }
 
-/** A fresh site: E1 and E2 owned by emp1, E3 by emp2, each with notes at permlevels 1 and 2. */
-async function world (t: Test): Promise<World> {
-  const testApp = await buildTestApp(t, { DOCTYPES_DIR: fixtures })
+/** A database file with the world below, and the keys its users hold. */
+interface Template {
+  readonly file: string
+  readonly keys: ReadonlyMap<Actor, IssuedKey>
+}
+
+const folder = mkdtempSync(join(tmpdir(), 'permission-matrix-'))
+t.teardown(() => { rmSync(folder, { recursive: true, force: true }) })
+let files = 0
+
+/**
+ * Builds the world once, in a file: E1 and E2 owned by emp1, E3 by emp2, each with notes at
+ * permlevels 1 and 2; then `customize` runs as Administrator. Each matrix row gets a copy.
+ */
+async function template (customize: (app: TestApp, administrator: IssuedKey) => Promise<void> = async () => {}): Promise<Template> {
+  const file = join(folder, `template-${files++}.db`)
+  const testApp = await buildTestApp(t, { DOCTYPES_DIR: fixtures, DATABASE_URL: file })
   const keys = new Map<Actor, IssuedKey>()
   for (const [actor, roles] of Object.entries(roleOf) as Array<[Actor, string[] | undefined]>) {
     if (roles === undefined) continue
@@ -35,12 +52,24 @@ async function world (t: Test): Promise<World> {
   }
   keys.set('manager', testApp.keys.manager)
   keys.set('administrator', testApp.keys.administrator)
-  const key = (actor: Actor): IssuedKey | undefined => keys.get(actor)
   for (const [title, owner] of [['E1', 'emp1'], ['E2', 'emp1'], ['E3', 'emp2']] as const) {
-    await call(testApp.app, key(owner), { method: 'POST', url: '/api/resource/Expense', payload: { title, amount: 10 } })
-    await call(testApp.app, key('manager'), { method: 'PUT', url: `/api/resource/Expense/${title}`, payload: { approver_note: `note ${title}`, audit_code: `code ${title}` } })
+    await call(testApp.app, keys.get(owner), { method: 'POST', url: '/api/resource/Expense', payload: { title, amount: 10 } })
+    await call(testApp.app, keys.get('manager'), { method: 'PUT', url: `/api/resource/Expense/${title}`, payload: { approver_note: `note ${title}`, audit_code: `code ${title}` } })
   }
-  return { ...testApp, key }
+  await customize(testApp, testApp.keys.administrator)
+  await testApp.app.close()
+  return { file, keys }
+}
+
+const shipped = template()
+
+/** A fresh copy of a template's world. */
+async function world (t: Test, from: Promise<Template> = shipped): Promise<World> {
+  const { file, keys } = await from
+  const copy = join(folder, `world-${files++}.db`)
+  copyFileSync(file, copy)
+  const testApp = await buildTestApp(t, { DOCTYPES_DIR: fixtures, DATABASE_URL: copy })
+  return { ...testApp, key: (actor) => keys.get(actor) }
 }
 
 type Operation = (w: World, actor: Actor) => Promise<unknown>
@@ -110,6 +139,55 @@ t.test('users x operations on a DocType with if_owner, select-only and permlevel
     }
   }
   t.ok(rows >= 100, `${rows} rows in the matrix`)
+})
+
+/**
+ * Custom DocPerm rows that replace Expense's shipped ones: Employee reads and writes every
+ * expense but deletes none, Expense Approver loses every row, Expense Auditor writes level 0 and
+ * reads level 2 only, Expense Browser reads instead of selecting; System Manager keeps its rows.
+ */
+const customRows = [
+  { role: 'Employee', read: 1, write: 1, create: 1 },
+  { role: 'Expense Auditor', read: 1, write: 1, report: 1 },
+  { role: 'Expense Auditor', permlevel: 2, read: 1 },
+  { role: 'Expense Browser', read: 1 },
+  { role: 'System Manager', read: 1, write: 1, create: 1, delete: 1 },
+  { role: 'System Manager', permlevel: 1, read: 1, write: 1 },
+  { role: 'System Manager', permlevel: 2, read: 1, write: 1 }
+]
+
+const customized = template(async ({ app }, administrator) => {
+  for (const row of customRows) {
+    const res = await call(app, administrator, { method: 'POST', url: '/api/resource/Custom DocPerm', payload: { parent: 'Expense', export: 0, ...row } })
+    if (res.statusCode !== 200) throw new Error(res.body)
+  }
+})
+
+const nothing = Object.fromEntries(Object.keys(everyRight).concat('put E1 level-1 note: stored').map((operation) => [operation, 403]))
+
+/** users x operations -> answer, under the Custom DocPerm rows above. */
+const expectedCustomized: Record<Actor, Record<string, unknown>> = {
+  emp1: { 'list: rows': 'E1,E2,E3', 'list: fields': 'name,title,amount', 'list: filter on a level-1 field': 417, 'get E1': 200, 'get E1: fields': 'level 0 only', 'get E3': 200, 'put E1': 200, 'put E3': 200, 'put E1 level-1 note: stored': 'note E1', post: 200, 'delete E2': 403, 'has_permission write E3': true, 'get_doc_permissions E1: read,write,delete': '110' },
+  emp2: { 'list: rows': 'E1,E2,E3', 'get E1': 200, 'put E1': 200, 'delete E2': 403, 'get_doc_permissions E1: read,write,delete': '110' },
+  approver: { ...nothing, 'has_permission write E3': false, 'get_doc_permissions E1: read,write,delete': '000' },
+  auditor: { 'list: rows': 'E1,E2,E3', 'list: fields': 'name,title,amount,audit_code', 'list: filter on a level-1 field': 417, 'get E1: fields': 'audit_code', 'put E3': 200, 'put E1 level-1 note: stored': 'note E1', post: 403, 'delete E2': 403, 'has_permission write E3': true, 'get_doc_permissions E1: read,write,delete': '110' },
+  browser: { 'list: rows': 'E1,E2,E3', 'list: fields': 'name,title,amount', 'get E1': 200, 'get E1: fields': 'level 0 only', 'put E1': 403, post: 403, 'has_permission write E3': false, 'get_doc_permissions E1: read,write,delete': '100' },
+  guest: nothing,
+  manager: { ...everyRight, 'put E1 level-1 note: stored': 'by manager' },
+  administrator: { ...everyRight, 'put E1 level-1 note: stored': 'by administrator' }
+}
+
+t.test('users x operations under Custom DocPerm rows, which replace the shipped rows entirely', async (t) => {
+  let rows = 0
+  for (const actor of Object.keys(expectedCustomized) as Actor[]) {
+    for (const [operation, answer] of Object.entries(expectedCustomized[actor])) {
+      const w = await world(t, customized)
+      t.same(await operations[operation]?.(w, actor), answer, `${actor} / ${operation}`)
+      rows++
+      await w.app.close()
+    }
+  }
+  t.ok(rows >= 60, `${rows} rows in the matrix`)
 })
 
 t.test('lists restricted to the user\'s own rows paginate in SQL: no row missing or repeated', async (t) => {

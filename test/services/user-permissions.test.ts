@@ -119,3 +119,49 @@ t.test('child rows follow their parent\'s User Permissions; the permission metho
   const why = await call(app, keys.manager, { method: 'GET', url: '/api/method/doctype_server.permissions.explain?user=sales@example.com&doctype=Customer&docname=Globex GmbH' })
   t.match(why.json().message, { allowed: false, because: /User Permissions on Territory allow only/ })
 })
+
+t.test('on a tree, a User Permission allows the node and the nodes below it, unless hide_descendants', async (t) => {
+  const testApp = await buildTestApp(t)
+  await restrictSales(testApp, [{ allow: 'Territory', for_value: 'All Territories' }])
+  t.same(await names(testApp, 'Territory'), ['All Territories', 'Germany', 'India', 'Rest Of The World', 'United States'], 'the whole tree')
+  t.equal((await names(testApp, 'Customer')).length, 6, 'and every customer in it')
+
+  await call(testApp.app, testApp.keys.manager, { method: 'POST', url: '/api/resource/Territory', payload: { territory_name: 'Bavaria', parent_territory: 'Germany' } })
+  t.ok((await names(testApp, 'Territory')).includes('Bavaria'), 'a node added below is allowed at once')
+
+  const [row] = await testApp.site.db.selectFrom('tabUser Permission').select('name').execute()
+  await call(testApp.app, testApp.keys.manager, { method: 'PUT', url: `/api/resource/User Permission/${String(row?.name)}`, payload: { hide_descendants: 1 } })
+  t.same(await names(testApp, 'Territory'), ['All Territories'], 'hide_descendants: the node alone')
+  t.same(await names(testApp, 'Customer'), [], 'and no customer, none being in it')
+})
+
+t.test('an owner whose User Permissions exclude their document keeps what if_owner rows give them, as in Frappe', async (t) => {
+  const testApp = await buildTestApp(t)
+  const { app, keys } = testApp
+  for (const row of [
+    { role: 'System Manager', read: 1, write: 1, create: 1, delete: 1 },
+    { role: 'Sales User', read: 1, create: 1 },
+    { role: 'Sales User', if_owner: 1, read: 1, write: 1, delete: 1 }
+  ]) {
+    t.equal((await call(app, keys.manager, { method: 'POST', url: '/api/resource/Custom DocPerm', payload: { parent: 'Customer', ...row } })).statusCode, 200)
+  }
+  t.equal((await call(app, keys.sales, { method: 'POST', url: '/api/resource/Customer', payload: { customer_name: 'Own Berlin', territory: 'Germany' } })).statusCode, 200)
+  await restrictSales(testApp, [{ allow: 'Territory', for_value: 'United States' }])
+
+  t.equal((await call(app, keys.sales, { method: 'GET', url: '/api/resource/Customer/Own Berlin' })).statusCode, 403, 'read comes from a row for every document: the User Permissions refuse it')
+  t.equal((await call(app, keys.sales, { method: 'PUT', url: '/api/resource/Customer/Own Berlin', payload: { mobile_no: '+49 1' } })).statusCode, 200, 'write comes from the if_owner row: the owner keeps it')
+  t.equal((await call(app, keys.sales, { method: 'PUT', url: '/api/resource/Customer/Globex GmbH', payload: { mobile_no: '+49 2' } })).statusCode, 403, 'not on a document they do not own')
+  t.equal((await call(app, keys.sales, { method: 'DELETE', url: '/api/resource/Customer/Own Berlin' })).statusCode, 202)
+})
+
+t.test('a write share opens a document outside the User Permissions, but a changed link must still be allowed', async (t) => {
+  const testApp = await buildTestApp(t)
+  const { app, keys } = testApp
+  await restrictSales(testApp, [{ allow: 'Territory', for_value: 'United States' }])
+  await call(app, keys.administrator, { method: 'POST', url: '/api/method/frappe.share.add', payload: { doctype: 'Customer', name: 'Globex GmbH', user: 'sales@example.com', write: 1 } })
+  t.equal((await call(app, keys.sales, { method: 'PUT', url: '/api/resource/Customer/Globex GmbH', payload: { mobile_no: '+49 3' } })).statusCode, 200, 'its own territory, unchanged, does not stop the save')
+  const moved = await call(app, keys.sales, { method: 'PUT', url: '/api/resource/Customer/Globex GmbH', payload: { territory: 'India' } })
+  t.equal(moved.statusCode, 403, 'a new territory outside them does')
+  t.equal(moved.json()._error_message, 'Not allowed for Territory: India')
+  t.equal((await call(app, keys.sales, { method: 'PUT', url: '/api/resource/Customer/Globex GmbH', payload: { territory: 'United States' } })).statusCode, 200, 'one inside them does not')
+})

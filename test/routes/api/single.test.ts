@@ -23,6 +23,8 @@ t.test('a Single DocType has one document, read and updated by its own name', as
   t.match(merged.json().data, { default_category: 'Toy', max_qty: 8 }, 'PUT merges')
   const triples = await site.db.selectFrom('tabSingles').selectAll().where('doctype', '=', 'Gadget Settings').where('field', '=', 'max_qty').execute()
   t.same(triples, [{ doctype: 'Gadget Settings', field: 'max_qty', value: '8' }], 'kept as Frappe keeps Singles')
+  const byAnother = await call(app, keys.administrator, { method: 'PUT', url, payload: { max_qty: 9 } })
+  t.match(byAnother.json().data, { max_qty: 9, owner: 'manager@example.com', modified_by: 'Administrator' }, 'the first writer stays its owner, as in Frappe')
 
   const badLink = await call(app, keys.manager, { method: 'PUT', url, payload: { contact: 'ghost@example.com' } })
   t.equal(badLink.statusCode, 417)
