@@ -18,7 +18,7 @@ import { newName, randomName } from './naming.js'
 import { customDocPermDocType, validateCustomDocPerm } from './custom-docperms.js'
 import { assertMay, may, ownRightsOnly, readsField, withOwnUser, withShare, writesField, type Access, type OwnedDocument } from './permissions.js'
 import { deleteShares, shareDocType, sharedRight } from './shares.js'
-import { firstForbidden, forbiddenValue, restrictionsOn } from './user-permissions.js'
+import { defaultLinkValues, firstForbidden, forbiddenValue, restrictionsOn } from './user-permissions.js'
 import { writeSingleRow } from './single-store.js'
 import { assertDeletable } from './system-records.js'
 
@@ -257,6 +257,10 @@ export async function insertDocument (ctx: ServiceContext, doctype: string, inpu
       modified_by: ctx.user.name,
       docstatus: docstatus.value,
       idx: 0
+    }
+    const userPermissions = await (await ctx.permissions.current(trx)).userPermissions(trx, ctx.user)
+    for (const [fieldname, value] of defaultLinkValues(userPermissions, meta)) {
+      if (input[fieldname] === undefined || input[fieldname] === null) row[fieldname] = value
     }
     const doc: PendingDocument = { meta, row, children: childRows(ctx, { meta, row }, input, new Map(), writable(access)) }
     await validateLinks(trx, ctx.registry, doc)

@@ -15,6 +15,7 @@ export const userPermissionDocType = 'User Permission'
 interface AllowedValue {
   readonly value: string
   readonly applicableFor: string | null
+  readonly isDefault: boolean
 }
 
 /** A user's User Permission rows, by the DocType they restrict. */
@@ -47,17 +48,18 @@ export async function loadUserPermissions (db: Db, registry: MetaRegistry, user:
   const permissions = new Map<string, AllowedValue[]>()
   if (user.isAdministrator || user.isGuest || registry.find(userPermissionDocType) === undefined) return permissions
   const rows = await db.selectFrom(`tab${userPermissionDocType}`)
-    .select(['allow', 'for_value', 'apply_to_all_doctypes', 'applicable_for', 'hide_descendants'])
+    .select(['allow', 'for_value', 'apply_to_all_doctypes', 'applicable_for', 'hide_descendants', 'is_default'])
     .where('user', '=', user.name).execute()
   for (const row of rows) {
     const allow = String(row.allow)
     const applicableFor = Number(row.apply_to_all_doctypes) === 1 ? null : String(row.applicable_for ?? '')
+    const isDefault = Number(row.is_default) === 1
     const tree = registry.find(allow)
     const forValue = String(row.for_value)
     const values = tree?.treeParentField !== undefined && Number(row.hide_descendants) !== 1
       ? new Set([forValue, ...await descendantsOf(db, tree, tree.treeParentField, [forValue])])
       : [forValue]
-    permissions.set(allow, [...(permissions.get(allow) ?? []), ...[...values].map((value) => ({ value, applicableFor }))])
+    permissions.set(allow, [...(permissions.get(allow) ?? []), ...[...values].map((value) => ({ value, applicableFor, isDefault: isDefault && value === forValue }))])
   }
   return permissions
 }
@@ -66,6 +68,21 @@ export async function loadUserPermissions (db: Db, registry: MetaRegistry, user:
 function allowedValues (permissions: UserPermissions, restricted: string, doctype: string): ReadonlySet<string> | undefined {
   const rows = (permissions.get(restricted) ?? []).filter((row) => row.applicableFor === null || row.applicableFor === doctype)
   return rows.length === 0 ? undefined : new Set(rows.map((row) => row.value.toLowerCase()))
+}
+
+/**
+ * The values a new document of `meta` gets in the Link fields its sender left empty, as Frappe
+ * fills them: the allowed value marked is_default, or the only one the user has.
+ */
+export function defaultLinkValues (permissions: UserPermissions, meta: DocTypeMeta): Map<string, string> {
+  const defaults = new Map<string, string>()
+  for (const field of meta.columns) {
+    if (field.fieldtype !== 'Link' || field.ignoreUserPermissions || field.options === 'User') continue
+    const rows = permissions.get(field.options) ?? []
+    const chosen = rows.find((row) => (row.isDefault || rows.length === 1) && (row.applicableFor === null || row.applicableFor === meta.name))
+    if (chosen !== undefined) defaults.set(field.fieldname, chosen.value)
+  }
+  return defaults
 }
 
 /** The restrictions on documents of `meta`, whose permissions `governing` (a child's parent) holds. */

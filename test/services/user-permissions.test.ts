@@ -34,10 +34,14 @@ t.test('User Permissions restrict the allowed DocType and every Link to it', asy
   const createOutside = await call(app, keys.sales, { method: 'POST', url: '/api/resource/Customer', payload: { customer_name: 'Berlin GmbH', territory: 'Germany' } })
   t.equal(createOutside.statusCode, 403, 'no new document outside the allowed values')
   t.equal((await call(app, keys.sales, { method: 'POST', url: '/api/resource/Customer', payload: { customer_name: 'Boston Inc', territory: 'united states' } })).statusCode, 200)
-  t.equal((await call(app, keys.sales, { method: 'POST', url: '/api/resource/Customer', payload: { customer_name: 'Nowhere Ltd' } })).statusCode, 200, 'an empty link passes')
+  const leftOut = await call(app, keys.sales, { method: 'POST', url: '/api/resource/Customer', payload: { customer_name: 'Nowhere Ltd' } })
+  t.equal(leftOut.json().data.territory, 'United States', 'a link left out gets the one allowed value, as Frappe fills it')
+  const empty = await call(app, keys.sales, { method: 'POST', url: '/api/resource/Customer', payload: { customer_name: 'Empty Ltd', territory: '' } })
+  t.equal(empty.statusCode, 200, 'an empty link passes')
+  t.equal(empty.json().data.territory ?? '', '', 'and stays empty')
   t.equal((await call(app, keys.sales, { method: 'PUT', url: '/api/resource/Customer/Acme Corporation', payload: { territory: 'Germany' } })).statusCode, 403, 'nor moving one outside')
   t.equal((await call(app, keys.manager, { method: 'GET', url: '/api/resource/Customer/Globex GmbH' })).statusCode, 200, 'other users are not restricted')
-  t.equal((await call(app, keys.administrator, { method: 'GET', url: listUrl('Customer', { limit_page_length: 0 }) })).json().data.length, 8)
+  t.equal((await call(app, keys.administrator, { method: 'GET', url: listUrl('Customer', { limit_page_length: 0 }) })).json().data.length, 9)
 })
 
 t.test('applicable_for limits a User Permission to one DocType; shares still open documents', async (t) => {
@@ -48,6 +52,9 @@ t.test('applicable_for limits a User Permission to one DocType; shares still ope
   ])
   t.same(await names(testApp, 'Customer'), ['Acme Corporation', 'Initech'], 'both restrictions apply to Customer')
   t.same((await names(testApp, 'Customer Group')).length, 5, 'Customer Group itself is not restricted: the row applies to Customer only')
+  await restrictSales(testApp, [{ allow: 'Territory', for_value: 'India', is_default: 1 }])
+  const created = await call(testApp.app, testApp.keys.sales, { method: 'POST', url: '/api/resource/Customer', payload: { customer_name: 'Mumbai Traders' } })
+  t.match(created.json().data, { territory: 'India', customer_group: 'Commercial' }, 'of several allowed values, the default one; the only one applicable to Customer')
 
   await call(testApp.app, testApp.keys.administrator, { method: 'POST', url: '/api/method/frappe.share.add', payload: { doctype: 'Customer', name: 'Globex GmbH', user: 'sales@example.com' } })
   t.equal((await call(testApp.app, testApp.keys.sales, { method: 'GET', url: '/api/resource/Customer/Globex GmbH' })).statusCode, 200, 'a shared document is open despite them')
