@@ -58,7 +58,7 @@ t.test('applicable_for limits a User Permission to one DocType; shares still ope
 
   await call(testApp.app, testApp.keys.administrator, { method: 'POST', url: '/api/method/frappe.share.add', payload: { doctype: 'Customer', name: 'Globex GmbH', user: 'sales@example.com' } })
   t.equal((await call(testApp.app, testApp.keys.sales, { method: 'GET', url: '/api/resource/Customer/Globex GmbH' })).statusCode, 200, 'a shared document is open despite them')
-  t.same(await names(testApp, 'Customer'), ['Acme Corporation', 'Globex GmbH', 'Initech'], 'and joins the list')
+  t.same(await names(testApp, 'Customer'), ['Acme Corporation', 'Globex GmbH', 'Initech', 'Mumbai Traders'], 'and joins the list')
 })
 
 t.test('users read and update their own User document, but not their roles; nobody reads a secret', async (t) => {
