@@ -4,11 +4,16 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import { authenticationPlugin } from './plugins/authentication.js'
 import { bodyParsersPlugin } from './plugins/body-parsers.js'
+import { corsPlugin } from './plugins/cors.js'
 import { databasePlugin } from './plugins/database.js'
 import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
 import { redactedPaths, requestSerializer } from './plugins/log-redaction.js'
+import { rateLimitPlugin } from './plugins/rate-limit.js'
+import { RequestLog, requestIdPlugin } from './plugins/request-logging.js'
+import { securityHeadersPlugin } from './plugins/security-headers.js'
 import { methodRoutes } from './routes/api/method.js'
 import { resourceRoutes } from './routes/api/resource.js'
+import { healthRoutes } from './routes/health.js'
 import { legacyRoutes } from './routes/legacy.js'
 import type { Site } from './startup.js'
 
@@ -25,6 +30,12 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream
 }
 
+/** Readable log lines in a terminal (or when asked for), JSON lines otherwise. */
+function readableLogs (config: Config, logStream: AppOptions['logStream']): boolean {
+  if (logStream !== undefined) return false
+  return config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY)
+}
+
 /** Builds the whole server without listening: plugins, then routes, in this order. */
 export async function buildApp ({ config, site, logStream }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -32,8 +43,11 @@ export async function buildApp ({ config, site, logStream }: AppOptions): Promis
       level: config.logLevel,
       redact: redactedPaths,
       serializers: { req: requestSerializer },
-      ...(logStream === undefined ? {} : { stream: logStream })
+      ...(logStream === undefined ? {} : { stream: logStream }),
+      ...(readableLogs(config, logStream) ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' } } } : {})
     },
+    requestIdHeader: 'x-request-id',
+    logController: new RequestLog(),
     trustProxy: proxyTrust(config.trustProxy),
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
@@ -45,9 +59,15 @@ export async function buildApp ({ config, site, logStream }: AppOptions): Promis
   app.addHook('onSend', async (_request, reply) => { reply.preventCache() })
   await app.register(errorHandlerPlugin)
   await app.register(databasePlugin, { site, config })
+  await app.register(requestIdPlugin)
+  await app.register(securityHeadersPlugin)
+  await app.register(corsPlugin)
   await app.register(cookie)
   await app.register(bodyParsersPlugin)
   await app.register(authenticationPlugin)
+  await app.register(rateLimitPlugin)
+
+  await app.register(healthRoutes, { prefix: '/api/health' })
 
   for (const api of ['/api', '/api/v1']) {
     await app.register(resourceRoutes, { prefix: `${api}/resource` })

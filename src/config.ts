@@ -25,6 +25,15 @@ export interface Config {
    * X-Forwarded-Proto): none, all, the nearest N hops, or these addresses and subnets.
    */
   readonly trustProxy: boolean | number | readonly string[]
+  /** Frappe's allow_cors: the origins whose browsers may call the API ('*' for any); none by default. */
+  readonly allowCors: '*' | readonly string[]
+  /** Requests per client (API key, user or address) per window; 0 turns the limit off. */
+  readonly rateLimit: number
+  readonly rateLimitWindowMs: number
+  /** How long a shutdown waits for requests in flight. */
+  readonly shutdownTimeoutMs: number
+  /** JSON lines, or readable lines; `auto` is readable in a terminal only. */
+  readonly logFormat: 'auto' | 'json' | 'pretty'
 }
 
 interface Environment {
@@ -42,6 +51,11 @@ interface Environment {
   LOGIN_ATTEMPTS: number
   LOGIN_LOCK_SECONDS: number
   TRUST_PROXY: string
+  ALLOW_CORS: string
+  RATE_LIMIT: number
+  RATE_LIMIT_WINDOW_SECONDS: number
+  SHUTDOWN_TIMEOUT_SECONDS: number
+  LOG_FORMAT: 'auto' | 'json' | 'pretty'
 }
 
 const schema = {
@@ -60,7 +74,12 @@ const schema = {
     SESSION_EXPIRY: { type: 'string', pattern: '^\\d+:[0-5]\\d(:[0-5]\\d)?$', default: '170:00' },
     LOGIN_ATTEMPTS: { type: 'integer', minimum: 0, default: 10 },
     LOGIN_LOCK_SECONDS: { type: 'integer', minimum: 1, default: 60 },
-    TRUST_PROXY: { type: 'string', pattern: '^(true|false|\\d+|[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*)$', default: 'false' }
+    TRUST_PROXY: { type: 'string', pattern: '^(true|false|\\d+|[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*)$', default: 'false' },
+    ALLOW_CORS: { type: 'string', pattern: '^(\\*|https?://[^\\s,]+(\\s*,\\s*https?://[^\\s,]+)*)?$', default: '' },
+    RATE_LIMIT: { type: 'integer', minimum: 0, default: 0 },
+    RATE_LIMIT_WINDOW_SECONDS: { type: 'integer', minimum: 1, default: 60 },
+    SHUTDOWN_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, default: 10 },
+    LOG_FORMAT: { type: 'string', enum: ['auto', 'json', 'pretty'], default: 'auto' }
   },
   dependencies: {
     ADMIN_API_KEY: ['ADMIN_API_SECRET'],
@@ -107,6 +126,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: durationMs(parsed.SESSION_EXPIRY),
     loginAttempts: parsed.LOGIN_ATTEMPTS,
     loginLockMs: parsed.LOGIN_LOCK_SECONDS * 1000,
-    trustProxy: proxyTrust(parsed.TRUST_PROXY)
+    trustProxy: proxyTrust(parsed.TRUST_PROXY),
+    allowCors: parsed.ALLOW_CORS === '*' ? '*' : Object.freeze(parsed.ALLOW_CORS.split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter((origin) => origin !== '')),
+    rateLimit: parsed.RATE_LIMIT,
+    rateLimitWindowMs: parsed.RATE_LIMIT_WINDOW_SECONDS * 1000,
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    logFormat: parsed.LOG_FORMAT
   })
 }

@@ -84,6 +84,16 @@ export class TooManyRequestsError extends FrappeError {
   override readonly statusCode: number = 429
 }
 
+/** Frappe's per-client limiter's error (v14+). */
+export class RateLimitExceededError extends ValidationError {
+  override readonly statusCode: number = 429
+}
+
+/** werkzeug's name for a server that cannot serve now: not ready, or shutting down. */
+export class ServiceUnavailable extends FrappeError {
+  override readonly statusCode: number = 503
+}
+
 /** An unexpected failure: its message never reaches the client. */
 export class InternalServerError extends FrappeError {}
 

@@ -12,7 +12,7 @@ export async function serve (config: Config): Promise<void> {
   }
   if (site.demoRecords > 0) app.log.info({ records: site.demoRecords }, 'demo data loaded into the new database')
 
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down')
     await app.close()

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { sql } from 'kysely'
 import type { Config } from '../config.js'
 import type { Db } from '../db/tables.js'
 import type { MetaRegistry } from '../meta/registry.js'
@@ -26,5 +27,13 @@ export const databasePlugin = fp(async (app: FastifyInstance, options: DatabaseP
   app.decorate('registry', options.site.registry)
   app.decorate('permissions', options.site.permissions)
   app.decorate('config', options.config)
-  app.addHook('onClose', async () => { await options.site.db.destroy() })
+  // Requests in flight have finished by now: fold the write-ahead log into the database file and close it.
+  app.addHook('onClose', async () => {
+    try {
+      await sql`pragma wal_checkpoint(truncate)`.execute(options.site.db)
+    } catch (error) {
+      app.log.warn({ err: error }, 'the write-ahead log could not be checkpointed at close')
+    }
+    await options.site.db.destroy()
+  })
 }, { name: 'database' })
