@@ -5,11 +5,11 @@ import { FrappeError } from './errors.js'
 import { DocTypeDefinitionError } from './meta/loader.js'
 import { serve } from './server.js'
 import { inTransaction } from './db/transactions.js'
-import { rights } from './meta/definition.js'
+import { rights, type Right } from './meta/definition.js'
 import { normalizeDatetime } from './meta/field-values.js'
 import { createApiKey, listApiKeys, revokeApiKey } from './services/auth/api-keys.js'
-import { rightParam } from './services/document-permissions.js'
-import { addRule, permissionRows, removeRule, resetRules, updateRule, type RuleKey } from './services/permission-manager.js'
+import type { RuleKey } from './services/custom-docperms.js'
+import { addRule, permissionRows, removeRule, resetRules, updateRule, type PermissionRow } from './services/permission-manager.js'
 import { asAdministrator, createUser } from './services/user-admin.js'
 import { openSite, type Site } from './startup.js'
 
@@ -44,9 +44,21 @@ function splitList (text: string | undefined): string[] {
 interface RuleOptions { level?: string, ifOwner?: boolean }
 
 function ruleKey (doctype: string, role: string, options: RuleOptions): RuleKey {
-  const permlevel = Number(options.level ?? 0)
-  if (!Number.isInteger(permlevel) || permlevel < 0 || permlevel > 9) throw new Error(`--level takes a level from 0 to 9, not ${options.level ?? ''}`)
-  return { doctype, role, permlevel, ifOwner: options.ifOwner === true }
+  const level = options.level ?? '0'
+  if (!/^\d+$/.test(level)) throw new Error(`--level takes a level from 0 to 9, not ${level}`)
+  return { doctype, role, permlevel: Number(level), ifOwner: options.ifOwner === true }
+}
+
+function rightsOption (text: string): Right[] {
+  const named = splitList(text)
+  const unknown = named.filter((right) => !rights.some((known) => known === right))
+  if (named.length === 0 || unknown.length > 0) throw new Error(`--rights takes a comma-separated list of ${rights.join(', ')}, not ${text}`)
+  return rights.filter((right) => named.includes(right))
+}
+
+function describeRow (row: PermissionRow): string {
+  const granted = rights.filter((right) => row[right] === 1).join(', ')
+  return `${row.role.padEnd(24)} level ${row.permlevel}${row.if_owner === 1 ? ' if owner' : ''}  ${granted === '' ? '(nothing)' : granted}\n`
 }
 
 export function buildCli (config: () => Config, output: Output = terminal): Command {
@@ -126,31 +138,33 @@ export function buildCli (config: () => Config, output: Output = terminal): Comm
     .option('--json', 'print the rows as JSON')
     .action(async (doctype: string, options: { json?: boolean }) => {
       await withSite(config(), output, async (site) => {
-        const rows = await permissionRows(asAdministrator(site), doctype)
+        const rows = await permissionRows(asAdministrator(site), doctype, undefined)
         if (options.json === true) { output.out(`${JSON.stringify(rows)}\n`); return }
-        for (const row of rows) {
-          const granted = rights.filter((right) => row[right] === 1).join(', ')
-          output.out(`${String(row.role).padEnd(24)} level ${String(row.permlevel)}${row.if_owner === 1 ? ' if owner' : ''}  ${granted}\n`)
-        }
+        for (const row of rows) output.out(describeRow(row))
       })
     })
-  permissions.command('add <doctype> <role>')
-    .description('grant a role rights on a DocType (the first change copies its shipped rows)')
-    .option('--level <n>', 'the permlevel of the fields the row governs', '0')
-    .option('--if-owner', 'only on documents the user created')
-    .option('--rights <rights>', `comma-separated, of ${rights.join(', ')}`, 'read')
-    .action(async (doctype: string, role: string, options: RuleOptions & { rights: string }) => {
-      await withSite(config(), output, async (site) => {
+  const changeRights = (name: string, description: string, value: boolean): void => {
+    permissions.command(`${name} <doctype> <role>`)
+      .description(description)
+      .option('--level <n>', 'the permlevel of the fields the row governs', '0')
+      .option('--if-owner', 'the row that applies only to documents the user created')
+      .requiredOption('--rights <rights>', `comma-separated, of ${rights.join(', ')}`)
+      .action(async (doctype: string, role: string, options: RuleOptions & { rights: string }) => {
         const key = ruleKey(doctype, role, options)
-        const granted = splitList(options.rights).map((right) => rightParam(right, 'read'))
-        await inTransaction(site.db, async (db) => {
-          const ctx = asAdministrator({ ...site, db })
-          await addRule(ctx, key)
-          await updateRule(ctx, key, Object.fromEntries(rights.map((right) => [right, granted.includes(right)])))
+        const changed = rightsOption(options.rights)
+        await withSite(config(), output, async (site) => {
+          const rows = await inTransaction(site.db, async (db) => {
+            const ctx = asAdministrator({ ...site, db })
+            if (value) await addRule(ctx, key)
+            await updateRule(ctx, key, Object.fromEntries(changed.map((right) => [right, value])))
+            return await permissionRows(ctx, doctype, role)
+          })
+          for (const row of rows.filter((r) => r.permlevel === key.permlevel && r.if_owner === (key.ifOwner ? 1 : 0))) output.out(describeRow(row))
         })
-        output.out(`${role} holds ${granted.join(', ')} on ${doctype} at level ${key.permlevel}${key.ifOwner ? ' if owner' : ''}\n`)
       })
-    })
+  }
+  changeRights('add', 'grant a role rights on a DocType, adding its row if need be (the first change copies the shipped rows)', true)
+  changeRights('revoke', 'take rights on a DocType from a role\'s row', false)
   permissions.command('remove <doctype> <role>')
     .description('delete a role\'s row on a DocType')
     .option('--level <n>', 'the permlevel of the row', '0')

@@ -5,6 +5,7 @@ import { authenticateApiKey, type VerifiedKey } from '../services/auth/api-keys.
 import { authFailure } from '../services/auth/failures.js'
 import { ShortLivedCache } from '../services/auth/short-lived-cache.js'
 import { resumeSession, type LiveSession } from '../services/auth/sessions.js'
+import { bearsOnRoles } from '../services/permission-cache.js'
 import { guestUser, type RequestUser } from '../services/users.js'
 import { clearSessionCookies } from './session-cookies.js'
 
@@ -88,7 +89,7 @@ export const authenticationPlugin = fp(async (app: FastifyInstance) => {
   app.decorate('sessionCache', new ShortLivedCache<LiveSession>())
   // The users they hold carry their roles: a change to users or roles made here is in force at once.
   app.permissions.onChange((meta) => {
-    if (!['User', 'Has Role', 'Role'].includes(meta.name)) return
+    if (!bearsOnRoles(meta)) return
     app.keyCache.clear()
     app.sessionCache.clear()
   })

@@ -17,7 +17,7 @@ import { assertChangesAllowedAfterSubmit, nextDocstatus } from './docstatus.js'
 import { newName, randomName } from './naming.js'
 import { customDocPermDocType, validateCustomDocPerm } from './custom-docperms.js'
 import { assertMay, may, ownRightsOnly, readsField, withOwnUser, withShare, writesField, type Access, type OwnedDocument } from './permissions.js'
-import { deleteShares, shareDocType, sharedRight } from './shares.js'
+import { deleteShares, shareDocType } from './shares.js'
 import { defaultLinkValues, firstForbidden, forbiddenValue, restrictionsOn } from './user-permissions.js'
 import { writeSingleRow } from './single-store.js'
 import { assertDeletable } from './system-records.js'
@@ -95,8 +95,8 @@ async function accessToDocument (
     const asOwner = ownRightsOnly(access)
     if (may(asOwner, right, target)) return asOwner
   }
-  const shared = await (await ctx.permissions.current(db)).sharedWith(db, ctx.user, access.meta)
-  if (sharedRight(shared, target.name, right)) {
+  const shared = await (await ctx.permissions.current(db)).sharedRights(db, ctx.user, access.meta, target.name)
+  if (shared.has(right)) {
     return refusal === undefined ? withShare(access, right === 'write') : access
   }
   if (refusal !== undefined) throw refusal
@@ -228,7 +228,7 @@ async function validateAndWrite (ctx: ServiceContext, trx: Db, doc: PendingDocum
   validateMandatory(ctx.registry, doc)
   validateDataOptions(ctx.registry, doc)
   validateSelects(ctx.registry, doc)
-  if (doc.meta.name === customDocPermDocType) validateCustomDocPerm(ctx.registry, doc.row)
+  if (doc.meta.name === customDocPermDocType) await validateCustomDocPerm(trx, ctx.registry, doc.row)
   const name = String(doc.row.name)
   await translateConstraint(doc.meta, name, async () => {
     await write()

@@ -9,7 +9,7 @@ import { conditionSql, parseFilters } from './filters.js'
 import { parseFields, queryField, type SelectedColumn } from './list-fields.js'
 import type { PermissionSnapshot } from './permission-cache.js'
 import { assertMay, hasOwnUserRule, listScope, readsField, withShare, type Access, type ListScope } from './permissions.js'
-import { hasSharedDocuments, sharedForReading } from './shares.js'
+import { sharedForReading } from './shares.js'
 import { restrictionSql, restrictionsOn } from './user-permissions.js'
 import { countParam, flagParam } from './request-params.js'
 
@@ -89,12 +89,12 @@ function assertTableReadable (access: Access, parent: DocTypeMeta, child: DocTyp
 }
 
 /**
- * The rows the user may list, as one SQL condition (or none for every row): by their roles (all
- * rows, or their own) within their User Permissions, or shared with them. A child table's rows
- * follow their parent document.
+ * The rows the user may list, as one SQL condition (or none for every row): by their roles, all
+ * rows within their User Permissions or (as Frappe lists them) their own rows whatever the User
+ * Permissions, or shared with them. A child table's rows follow their parent document.
  */
 async function rowCondition (ctx: ServiceContext, snapshot: PermissionSnapshot, meta: DocTypeMeta, access: Access, scope: ListScope): Promise<Expression<SqlBool> | undefined> {
-  const permissions = await snapshot.userPermissions(ctx.db, ctx.user)
+  const permissions = scope.rows === 'own' ? new Map() : await snapshot.userPermissions(ctx.db, ctx.user)
   const restricted = restrictionSql(restrictionsOn(permissions, meta, access.meta), meta)
   if (meta.isTable) {
     const parentRestrictions = restrictionSql(restrictionsOn(permissions, access.meta), access.meta)
@@ -131,7 +131,7 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
   const access = snapshot.access(ctx.user, governingDocType(ctx, meta, params.parent))
   if (meta.isTable) assertTableReadable(access, access.meta, meta)
   const scope = listScope(access)
-  if (scope.rows === 'none' && !hasOwnUserRule(access) && !hasSharedDocuments(await snapshot.sharedWith(ctx.db, ctx.user, access.meta))) assertMay(access, 'read')
+  if (scope.rows === 'none' && !hasOwnUserRule(access) && !await snapshot.hasSharedDocuments(ctx.db, ctx.user, access.meta)) assertMay(access, 'read')
   const visible = visibility(meta, access, scope)
   const columns = parseFields(meta, params.fields).filter(({ argument }) => argument === undefined || visible(argument))
   const filters = parseFilters(ctx.registry, meta, 'filters', params.filters)

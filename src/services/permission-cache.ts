@@ -1,22 +1,28 @@
 import type { Db } from '../db/tables.js'
+import type { Right } from '../meta/definition.js'
 import type { DocTypeMeta, PermissionRule } from '../meta/doctype-meta.js'
 import type { MetaRegistry } from '../meta/registry.js'
 import { customDocPermDocType, loadCustomRules } from './custom-docperms.js'
 import { accessTo, type Access } from './permissions.js'
-import { loadSharedRights, shareDocType, type SharedRights } from './shares.js'
+import { hasSharedDocuments, loadSharedRights, shareDocType } from './shares.js'
 import { loadUserPermissions, userPermissionDocType, type UserPermissions } from './user-permissions.js'
 import type { RequestUser } from './users.js'
+
+/** The DocTypes whose documents decide which roles a user holds. */
+export function bearsOnRoles (meta: DocTypeMeta): boolean {
+  return ['User', 'Has Role', 'Role'].includes(meta.name)
+}
 
 /**
  * The DocTypes whose documents decide permissions: users and their roles, permission rows, user
  * permissions, shares, and trees (a user permission on a node allows the nodes below it).
  */
-export function bearsOnPermissions (meta: DocTypeMeta): boolean {
-  return ['User', 'Has Role', 'Role', customDocPermDocType, userPermissionDocType, shareDocType].includes(meta.name) ||
+function bearsOnPermissions (meta: DocTypeMeta): boolean {
+  return bearsOnRoles(meta) || [customDocPermDocType, userPermissionDocType, shareDocType].includes(meta.name) ||
     meta.treeParentField !== undefined
 }
 
-export async function readPermissionVersion (db: Db): Promise<number> {
+async function readPermissionVersion (db: Db): Promise<number> {
   const row = await db.selectFrom('permission_version').select('version').where('id', '=', 1).executeTakeFirstOrThrow()
   return row.version
 }
@@ -53,7 +59,8 @@ class Memo<V> {
 export class PermissionSnapshot {
   readonly #access = new WeakMap<RequestUser, Map<string, Access>>()
   readonly #userPermissions: Memo<UserPermissions>
-  readonly #shares: Memo<SharedRights>
+  readonly #sharedRights: Memo<ReadonlySet<Right>>
+  readonly #hasShared: Memo<boolean>
 
   constructor (
     readonly version: number,
@@ -62,7 +69,8 @@ export class PermissionSnapshot {
     maxEntries: number
   ) {
     this.#userPermissions = new Memo(maxEntries)
-    this.#shares = new Memo(maxEntries)
+    this.#sharedRights = new Memo(maxEntries)
+    this.#hasShared = new Memo(maxEntries)
   }
 
   /** The DocType's permission rows: its Custom DocPerm rows when it has any, else those it shipped with. */
@@ -89,8 +97,14 @@ export class PermissionSnapshot {
     return await this.#userPermissions.get(user.name, async () => await loadUserPermissions(db, this.registry, user))
   }
 
-  async sharedWith (db: Db, user: RequestUser, meta: DocTypeMeta): Promise<SharedRights> {
-    return await this.#shares.get(`${user.name}\u0000${meta.name}`, async () => await loadSharedRights(db, this.registry, user, meta))
+  /** The rights shares give the user on one document. */
+  async sharedRights (db: Db, user: RequestUser, meta: DocTypeMeta, name: string): Promise<ReadonlySet<Right>> {
+    return await this.#sharedRights.get(`${user.name}\u0000${meta.name}\u0000${name.toLowerCase()}`, async () => await loadSharedRights(db, this.registry, user, meta, name))
+  }
+
+  /** Whether any document of the DocType is shared with the user for reading: a list is then allowed. */
+  async hasSharedDocuments (db: Db, user: RequestUser, meta: DocTypeMeta): Promise<boolean> {
+    return await this.#hasShared.get(`${user.name}\u0000${meta.name}`, async () => await hasSharedDocuments(db, this.registry, user, meta))
   }
 }
 
@@ -122,7 +136,7 @@ export class PermissionCache {
    * The permissions in force. Inside a transaction, a stale snapshot is replaced by one that is
    * used and forgotten: the transaction may hold changes that are not committed yet.
    */
-  async current (db: Db, now = Date.now()): Promise<PermissionSnapshot> {
+  async current (db: Db, now = performance.now()): Promise<PermissionSnapshot> {
     if (this.#snapshot !== undefined && now - this.#checkedAt < this.recheckMs) return this.#snapshot
     const version = await readPermissionVersion(db)
     if (this.#snapshot?.version === version) {

@@ -20,33 +20,25 @@ function sharesFor (user: RequestUser, doctype: string): Expression<SqlBool> {
   return sql<SqlBool>`share_doctype = ${doctype} and (${sql.ref('user')} = ${user.name} or everyone = 1)`
 }
 
-/** The rights shares give a user on the shared documents of one DocType, by lower-cased name. */
-export type SharedRights = ReadonlyMap<string, ReadonlySet<Right>>
-
-export async function loadSharedRights (db: Db, registry: MetaRegistry, user: RequestUser, meta: DocTypeMeta): Promise<SharedRights> {
-  const granted = new Map<string, Set<Right>>()
+/** The rights shares give the user on one document. */
+export async function loadSharedRights (db: Db, registry: MetaRegistry, user: RequestUser, meta: DocTypeMeta, name: string): Promise<ReadonlySet<Right>> {
+  const granted = new Set<Right>()
   if (user.isGuest || registry.find(shareDocType) === undefined) return granted
-  const rows = await db.selectFrom(`tab${shareDocType}`).select(['share_name', 'read', 'write', 'share', 'submit'])
-    .where(sharesFor(user, meta.name)).execute()
+  const rows = await db.selectFrom(`tab${shareDocType}`).select(['read', 'write', 'share', 'submit'])
+    .where(sharesFor(user, meta.name)).where('share_name', '=', name).execute()
   for (const row of rows) {
-    const key = String(row.share_name).toLowerCase()
-    const rights = granted.get(key) ?? new Set<Right>()
     for (const [right, flag] of Object.entries(sharedBy) as Array<[Right, 'read' | 'write' | 'share' | 'submit']>) {
-      if (row[flag] === 1) rights.add(right)
+      if (row[flag] === 1) granted.add(right)
     }
-    granted.set(key, rights)
   }
   return granted
 }
 
-/** Whether a share gives the user `right` on the document. */
-export function sharedRight (shared: SharedRights, name: string, right: Right): boolean {
-  return shared.get(name.toLowerCase())?.has(right) ?? false
-}
-
-/** Whether anything of the DocType is shared with the user for reading: a list is then allowed. */
-export function hasSharedDocuments (shared: SharedRights): boolean {
-  return [...shared.values()].some((rights) => rights.has('read'))
+/** Whether anything of the DocType is shared with the user for reading. */
+export async function hasSharedDocuments (db: Db, registry: MetaRegistry, user: RequestUser, meta: DocTypeMeta): Promise<boolean> {
+  if (user.isGuest || registry.find(shareDocType) === undefined) return false
+  const row = await db.selectFrom(`tab${shareDocType}`).select('name').where(sharesFor(user, meta.name)).where('read', '=', 1).limit(1).executeTakeFirst()
+  return row !== undefined
 }
 
 /**

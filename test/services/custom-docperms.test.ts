@@ -31,7 +31,10 @@ t.test('Custom DocPerm rows replace the shipped rows at once, and the shipped ro
     [{ parent: 'Has Role', role: 'Sales User' }, 'a child table'],
     [{ parent: 'Customer', role: 'Sales User', permlevel: 12 }, 'a level past 9'],
     [{ parent: 'Customer', role: 'No Such Role' }, 'a role that does not exist'],
-    [{ parent: 'Customer' }, 'no role']
+    [{ parent: 'Customer' }, 'no role'],
+    [{ parent: 'Custom DocPerm', role: 'Sales User', write: 1 }, 'rows for Custom DocPerm itself, which would hand out every permission'],
+    [{ parent: 'Customer', role: 'Sales User', read: 1 }, 'a second row for the same role and level'],
+    [{ parent: 'Customer', role: 'Sales User', if_owner: 1, report: 1 }, 'report with if_owner, as Frappe refuses it']
   ] as const) {
     const res = await post(keys.manager, payload)
     t.equal(res.statusCode, 417, why)
@@ -61,6 +64,10 @@ t.test('the Role Permission Manager methods edit a DocType\'s rows as Frappe\'s 
   t.same((await run('update', { doctype: 'Customer', role: 'Sales User', permlevel: 0, ptype: 'create', value: 1 })).json(), {}, 'later changes need no reload')
 
   t.equal((await run('add', { parent: 'Customer', role: 'Sales User', permlevel: 1 })).statusCode, 200)
+  t.equal((await run('update', { doctype: 'Customer', role: 'Sales User', permlevel: 1, ptype: 'report', value: 1 })).statusCode, 200)
+  t.equal((await run('update', { doctype: 'Customer', role: 'Sales User', permlevel: 1, ptype: 'if_owner', value: 1 })).statusCode, 200, 'if_owner is changed as a right is')
+  t.match((await run('get_permissions', { doctype: 'Customer', role: 'Sales User' })).json().message[1], { permlevel: 1, if_owner: 1, report: 0 }, 'and turning it on clears report, as in Frappe')
+  t.equal((await run('update', { doctype: 'Customer', role: 'Sales User', permlevel: 1, if_owner: 1, ptype: 'if_owner', value: 0 })).statusCode, 200, 'the row is then named with if_owner')
   const custom = (await run('get_permissions', { doctype: 'Customer', role: 'Sales User' })).json().message as Array<{ name: string, permlevel: number, read: number }>
   t.same(custom.map((row) => [row.permlevel, row.read]), [[0, 1], [1, 1]], 'add gives the role read at the level')
   t.ok(custom.every((row) => typeof row.name === 'string'), 'custom rows have names')
@@ -72,6 +79,10 @@ t.test('the Role Permission Manager methods edit a DocType\'s rows as Frappe\'s 
   t.match(serverMessages(last.json())[0]?.message, /There must be atleast one permission rule/)
 
   t.equal((await run('add', { parent: 'Customer', role: 'Sales User', permlevel: 0 }, keys.sales)).statusCode, 403, 'only System Manager')
+  const viaGet = await call(app, keys.manager, { method: 'GET', url: `${manager}.update?doctype=Customer&role=Sales%20User&permlevel=0&ptype=delete&value=1` })
+  t.equal(viaGet.statusCode, 403, 'a change needs POST: a link cannot make it')
+  t.same((await run('get_permissions', { role: 'Sales User' })).json().message.map((row: { parent: string }) => row.parent),
+    ['Customer Group', 'Territory'], 'a role\'s rows on every DocType (its Customer rows are gone by now)')
   t.equal((await run('get_permissions', { doctype: 'Customer' }, keys.sales)).statusCode, 403)
 
   t.equal((await run('reset', { doctype: 'Customer' })).statusCode, 200)
@@ -90,10 +101,13 @@ t.test('doctype-server permissions list, add, remove and reset', async (t) => {
     return out
   }
   t.match(await run('permissions', 'list', 'Customer'), /^System Manager +level 0 +select, read, write, create, delete, report, export, import, share, print, email\nSales User +level 0 +read, write, create, report, share, print, email\n$/)
-  t.match(await run('permissions', 'add', 'Customer', 'Sales User', '--rights', 'read,report'), /Sales User holds read, report on Customer at level 0/)
-  t.match(await run('permissions', 'add', 'Customer', 'Sales User', '--level', '1', '--if-owner'), /at level 1 if owner/)
-  t.match(await run('permissions', 'list', 'Customer'), /Sales User +level 0 +read, report\nSales User +level 1 if owner +read\n/)
+  t.match(await run('permissions', 'revoke', 'Customer', 'Sales User', '--rights', 'write,create,share,print,email'), /^Sales User +level 0 +read, report\n$/, 'the first change copies the shipped rows')
+  t.match(await run('permissions', 'add', 'Customer', 'Sales User', '--level', '1', '--if-owner', '--rights', 'write'), /^Sales User +level 1 if owner +read, write, export\n$/, 'a new row holds read and export, as Frappe\'s add gives it, and what was granted')
+  t.match(await run('permissions', 'list', 'Customer'), /Sales User +level 0 +read, report\nSales User +level 1 if owner +read, write, export\n/)
   t.same(JSON.parse(await run('permissions', 'list', 'Customer', '--json')).length, 3)
+  await t.rejects(run('permissions', 'add', 'Customer', 'Sales User'), /required option '--rights <rights>'/)
+  await t.rejects(run('permissions', 'add', 'Customer', 'Sales User', '--rights', 'fly'), /--rights takes a comma-separated list of select, read/)
+  await t.rejects(run('permissions', 'revoke', 'Customer', 'Sales User', '--level', '2', '--rights', 'read'), /Customer has no permission row for Sales User at level 2/)
 
   const testApp = await buildTestApp(t, { DATABASE_URL: env.DATABASE_URL })
   const sales = testApp.keys.sales
@@ -101,8 +115,10 @@ t.test('doctype-server permissions list, add, remove and reset', async (t) => {
   await testApp.app.close()
 
   t.match(await run('permissions', 'remove', 'Customer', 'Sales User', '--level', '1', '--if-owner'), /Removed/)
+  await t.rejects(run('permissions', 'remove', 'Customer', 'Sales User', '--level', '1', '--if-owner'), /no permission row/, 'removing a row that is not there says so')
   t.match(await run('permissions', 'reset', 'Customer'), /uses the permission rows it shipped with/)
   t.match(await run('permissions', 'list', 'Customer'), /Sales User +level 0 +read, write, create/)
-  await t.rejects(run('permissions', 'add', 'Customer', 'Sales User', '--level', '10'), /--level takes a level from 0 to 9/)
-  await t.rejects(run('permissions', 'add', 'Customer', 'Sales User', '--rights', 'fly'), /perm_type must be one of/)
+  await t.rejects(run('permissions', 'add', 'Customer', 'Sales User', '--level', '10', '--rights', 'read'), /Level \(permlevel\) must be a whole number from 0 to 9/)
+  await t.rejects(run('permissions', 'add', 'Customer', 'Sales User', '--level', 'x', '--rights', 'read'), /--level takes a level from 0 to 9/)
+  await t.rejects(run('permissions', 'add', 'Custom DocPerm', 'Sales User', '--rights', 'read'), /cannot be changed: they stay with System Manager/)
 })

@@ -158,6 +158,11 @@ t.test('an owner whose User Permissions exclude their document keeps what if_own
   t.equal((await call(app, keys.sales, { method: 'GET', url: '/api/resource/Customer/Own Berlin' })).statusCode, 403, 'read comes from a row for every document: the User Permissions refuse it')
   t.equal((await call(app, keys.sales, { method: 'PUT', url: '/api/resource/Customer/Own Berlin', payload: { mobile_no: '+49 1' } })).statusCode, 200, 'write comes from the if_owner row: the owner keeps it')
   t.equal((await call(app, keys.sales, { method: 'PUT', url: '/api/resource/Customer/Globex GmbH', payload: { mobile_no: '+49 2' } })).statusCode, 403, 'not on a document they do not own')
+
+  const updated = await call(app, keys.manager, { method: 'POST', url: '/api/method/frappe.core.page.permission_manager.permission_manager.update', payload: { doctype: 'Customer', role: 'Sales User', permlevel: 0, ptype: 'read', value: 0 } })
+  t.equal(updated.statusCode, 200)
+  t.equal((await call(app, keys.sales, { method: 'GET', url: '/api/resource/Customer/Own Berlin' })).statusCode, 200, 'read now comes only from the if_owner row: the owner keeps it')
+  t.same(await names(testApp, 'Customer'), ['Own Berlin'], 'and lists their own rows whatever their User Permissions, as Frappe does')
   t.equal((await call(app, keys.sales, { method: 'DELETE', url: '/api/resource/Customer/Own Berlin' })).statusCode, 202)
 })
 

@@ -1,6 +1,7 @@
 import { ValidationError } from '../../errors.js'
+import type { RuleKey } from '../../services/custom-docperms.js'
 import { rightParam } from '../../services/document-permissions.js'
-import { addRule, permissionRows, removeRule, resetRules, updateRule, type RuleKey } from '../../services/permission-manager.js'
+import { addRule, permissionRows, removeRule, resetRules, updateRule } from '../../services/permission-manager.js'
 import { countParam, flagParam } from '../../services/request-params.js'
 import type { FormDict } from '../form-dict.js'
 import type { MethodDefinition } from './method.js'
@@ -13,6 +14,10 @@ function text (params: FormDict, key: string): string {
   return value
 }
 
+function optionalText (params: FormDict, key: string): string | undefined {
+  return params[key] === undefined || params[key] === null || params[key] === '' ? undefined : text(params, key)
+}
+
 /** The row a call names; `add` calls the DocType `parent`, the others `doctype`. */
 function ruleKey (params: FormDict, doctypeKey: 'doctype' | 'parent'): RuleKey {
   return {
@@ -23,26 +28,29 @@ function ruleKey (params: FormDict, doctypeKey: 'doctype' | 'parent'): RuleKey {
   }
 }
 
-/** Frappe's Role Permission Manager calls, which edit a DocType's rows through Custom DocPerm. */
+/** Frappe's Role Permission Manager calls, which edit a DocType's rows through Custom DocPerm; changes need POST. */
 export const permissionManagerMethods: Record<string, MethodDefinition> = {
   [`${prefix}.get_permissions`]: {
-    run: async ({ ctx, params }) => ({
-      message: await permissionRows(ctx, text(params, 'doctype'), typeof params.role === 'string' && params.role !== '' ? params.role : undefined)
-    })
+    run: async ({ ctx, params }) => ({ message: await permissionRows(ctx, optionalText(params, 'doctype'), optionalText(params, 'role')) })
   },
   [`${prefix}.add`]: {
+    verbs: ['POST', 'PUT'],
     run: async ({ ctx, params }) => { await addRule(ctx, ruleKey(params, 'parent')); return {} }
   },
   [`${prefix}.update`]: {
+    verbs: ['POST', 'PUT'],
     run: async ({ ctx, params }) => {
-      const refresh = await updateRule(ctx, ruleKey(params, 'doctype'), { [rightParam(params.ptype, 'read')]: flagParam('value', params.value, false) })
+      const changed = params.ptype === 'if_owner' ? 'if_owner' : rightParam(params.ptype, 'read')
+      const refresh = await updateRule(ctx, ruleKey(params, 'doctype'), { [changed]: flagParam('value', params.value, false) })
       return refresh === null ? {} : { message: refresh }
     }
   },
   [`${prefix}.remove`]: {
+    verbs: ['POST', 'PUT', 'DELETE'],
     run: async ({ ctx, params }) => { await removeRule(ctx, ruleKey(params, 'doctype')); return {} }
   },
   [`${prefix}.reset`]: {
+    verbs: ['POST', 'PUT'],
     run: async ({ ctx, params }) => { await resetRules(ctx, text(params, 'doctype')); return {} }
   }
 }
