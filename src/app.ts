@@ -13,6 +13,7 @@ import { RequestLog, requestIdPlugin } from './plugins/request-logging.js'
 import { securityHeadersPlugin } from './plugins/security-headers.js'
 import { methodRoutes } from './routes/api/method.js'
 import { resourceRoutes } from './routes/api/resource.js'
+import { describeRoutes } from './routes/describe.js'
 import { healthRoutes } from './routes/health.js'
 import { legacyRoutes } from './routes/legacy.js'
 import type { Site } from './startup.js'
@@ -73,6 +74,7 @@ export async function buildApp ({ config, site, logStream }: AppOptions): Promis
     await app.register(resourceRoutes, { prefix: `${api}/resource` })
     await app.register(methodRoutes, { prefix: `${api}/method` })
   }
+  await app.register(describeRoutes)
   await app.register(legacyRoutes)
 
   return app

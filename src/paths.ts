@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -20,3 +20,6 @@ export const shippedDocTypesDir = join(root, 'doctypes')
 
 /** The demo records loaded into a new database. */
 export const demoDataFile = join(root, 'doctypes', 'demo', 'demo-data.json')
+
+/** This server's version, from package.json. */
+export const serverVersion = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version

@@ -9,7 +9,7 @@ import { sessionMethods } from '../methods/session.js'
 import { shareMethods } from '../methods/shares.js'
 
 /** Every whitelisted method by its dotted name. */
-const methods: Readonly<Record<string, MethodDefinition>> = { ...sessionMethods, ...keyMethods, ...permissionMethods, ...permissionManagerMethods, ...shareMethods }
+export const methods: Readonly<Record<string, MethodDefinition>> = { ...sessionMethods, ...keyMethods, ...permissionMethods, ...permissionManagerMethods, ...shareMethods }
 
 /** Runs a method as Frappe does: known name, allowed verb, Guest only where allowed. */
 export async function callMethod (app: FastifyInstance, name: string, request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {

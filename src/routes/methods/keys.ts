@@ -40,6 +40,8 @@ function expiry (params: MethodCall['params']): number | undefined {
 /** Frappe's generate_keys, and beyond Frappe: several named, expiring, revocable keys per user. */
 export const keyMethods: Record<string, MethodDefinition> = {
   'frappe.core.doctype.user.user.generate_keys': {
+    summary: 'System Manager: a new API secret for the user\'s key',
+    params: { user: 'user id' },
     verbs: ['POST'],
     run: async ({ app, ctx, params }) => {
       if (!managesAllKeys(ctx.user)) throw new PermissionError('Only a System Manager may generate keys', { errorMessage: 'Not permitted' })
@@ -50,9 +52,13 @@ export const keyMethods: Record<string, MethodDefinition> = {
     }
   },
   'doctype_server.keys.list': {
+    summary: 'A user\'s API keys, never their secrets',
+    params: { user: 'user id (System Manager only; default: yourself)' },
     run: async (call) => ({ message: await listApiKeys(call.app.db, targetUser(call)) })
   },
   'doctype_server.keys.create': {
+    summary: 'A new named API key; the answer holds its secret, once',
+    params: { user: 'user id (System Manager only; default: yourself)', label: 'what the key is for', expires_at: 'date or datetime after which it is refused', expires_in_days: 'days until it is refused' },
     verbs: ['POST'],
     run: async (call) => {
       const { ctx, params, request } = call
@@ -65,6 +71,8 @@ export const keyMethods: Record<string, MethodDefinition> = {
     }
   },
   'doctype_server.keys.revoke': {
+    summary: 'Refuse an API key from now on',
+    params: { api_key: 'the key to revoke' },
     verbs: ['POST'],
     run: async ({ app, ctx, params }) => {
       const apiKey = params.api_key

@@ -15,6 +15,10 @@ export type HttpVerb = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'
 
 /** A method callable at `/api/method/<name>`, as a function whitelisted in Frappe. */
 export interface MethodDefinition {
+  /** What it does, in a line: for the OpenAPI document and the Postman collection. */
+  readonly summary: string
+  /** Its parameters and what each holds. */
+  readonly params?: Readonly<Record<string, string>>
   /** Guest may call it (Frappe's allow_guest). */
   readonly allowGuest?: boolean
   /** The verbs it answers; by default GET, POST, PUT and DELETE, as in Frappe. */

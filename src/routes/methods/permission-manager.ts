@@ -31,13 +31,19 @@ function ruleKey (params: FormDict, doctypeKey: 'doctype' | 'parent'): RuleKey {
 /** Frappe's Role Permission Manager calls, which edit a DocType's rows through Custom DocPerm; changes need POST. */
 export const permissionManagerMethods: Record<string, MethodDefinition> = {
   [`${prefix}.get_permissions`]: {
+    summary: 'System Manager: the permission rows in force of a DocType, or of a role everywhere',
+    params: { doctype: 'DocType', role: 'role' },
     run: async ({ ctx, params }) => ({ message: await permissionRows(ctx, optionalText(params, 'doctype'), optionalText(params, 'role')) })
   },
   [`${prefix}.add`]: {
+    summary: 'System Manager: a permission row for a role at a level',
+    params: { parent: 'DocType', role: 'role', permlevel: 'level, 0 to 9' },
     verbs: ['POST', 'PUT'],
     run: async ({ ctx, params }) => { await addRule(ctx, ruleKey(params, 'parent')); return {} }
   },
   [`${prefix}.update`]: {
+    summary: 'System Manager: set one right (or if_owner) on a role\'s row',
+    params: { doctype: 'DocType', role: 'role', permlevel: 'level', if_owner: '0 or 1: which row', ptype: 'the right, or if_owner', value: '0 or 1' },
     verbs: ['POST', 'PUT'],
     run: async ({ ctx, params }) => {
       const changed = params.ptype === 'if_owner' ? 'if_owner' : rightParam(params.ptype, 'read')
@@ -46,10 +52,14 @@ export const permissionManagerMethods: Record<string, MethodDefinition> = {
     }
   },
   [`${prefix}.remove`]: {
+    summary: 'System Manager: delete a role\'s row at a level',
+    params: { doctype: 'DocType', role: 'role', permlevel: 'level', if_owner: '0 or 1: which row' },
     verbs: ['POST', 'PUT', 'DELETE'],
     run: async ({ ctx, params }) => { await removeRule(ctx, ruleKey(params, 'doctype')); return {} }
   },
   [`${prefix}.reset`]: {
+    summary: 'System Manager: back to the DocType\'s shipped rows',
+    params: { doctype: 'DocType' },
     verbs: ['POST', 'PUT'],
     run: async ({ ctx, params }) => { await resetRules(ctx, text(params, 'doctype')); return {} }
   }

@@ -17,9 +17,13 @@ async function holds (ctx: ServiceContext, call: MethodCall, right: ReturnType<t
 /** Frappe's permission questions, and beyond Frappe: why a user may or may not. */
 export const permissionMethods: Record<string, MethodDefinition> = {
   'frappe.client.has_permission': {
+    summary: 'Whether you hold a right on a DocType or document',
+    params: { doctype: 'DocType', docname: 'document name (optional)', perm_type: 'right, default read' },
     run: async (call) => ({ message: { has_permission: await holds(call.ctx, call, rightParam(call.params.perm_type, 'read')) } })
   },
   'frappe.client.get_doc_permissions': {
+    summary: 'Every right you hold on a DocType or document, as 0 or 1',
+    params: { doctype: 'DocType', docname: 'document name (optional)' },
     run: async (call) => {
       const permissions: Record<string, 0 | 1> = {}
       for (const right of rights) permissions[right] = await holds(call.ctx, call, right) ? 1 : 0
@@ -27,6 +31,8 @@ export const permissionMethods: Record<string, MethodDefinition> = {
     }
   },
   'doctype_server.permissions.explain': {
+    summary: 'Why a user may or may not hold a right (System Manager for others)',
+    params: { user: 'user id (default: yourself)', doctype: 'DocType', docname: 'document name (optional)', right: 'right, default read' },
     run: async (call) => {
       const { ctx, params } = call
       const name = typeof params.user === 'string' && params.user !== '' ? params.user : ctx.user.name

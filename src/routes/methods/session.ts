@@ -6,6 +6,8 @@ import type { MethodDefinition } from './method.js'
 /** Frappe's login, logout and who-am-I methods. */
 export const sessionMethods: Record<string, MethodDefinition> = {
   login: {
+    summary: 'Log in with a password: sets the sid cookie',
+    params: { usr: 'user id or email', pwd: 'password' },
     allowGuest: true,
     verbs: ['GET', 'POST'],
     run: async ({ app, params, request, reply }) => {
@@ -17,6 +19,7 @@ export const sessionMethods: Record<string, MethodDefinition> = {
     }
   },
   logout: {
+    summary: 'End the session and expire its cookies',
     allowGuest: true,
     run: async ({ app, request, reply }) => {
       if (request.sid !== undefined) await endSession(app.db, request.sid, app.sessionCache)
@@ -25,13 +28,16 @@ export const sessionMethods: Record<string, MethodDefinition> = {
     }
   },
   ping: {
+    summary: 'Answers pong: the server is up',
     allowGuest: true,
     run: async () => ({ message: 'pong' })
   },
   'frappe.auth.get_logged_user': {
+    summary: 'The user the request runs as',
     run: async ({ ctx }) => ({ message: ctx.user.name })
   },
   'frappe.realtime.get_user_info': {
+    summary: 'The user the request runs as, Guest included',
     allowGuest: true,
     run: async ({ ctx }) => ({ message: { user: ctx.user.name } })
   }

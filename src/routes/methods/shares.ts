@@ -37,6 +37,8 @@ async function existingShare (db: Db, target: ShareTarget): Promise<string | und
 /** Frappe's frappe.share: give a user (or everyone) rights on one document, or take them back. */
 export const shareMethods: Record<string, MethodDefinition> = {
   'frappe.share.add': {
+    summary: 'Share a document with a user or everyone',
+    params: { doctype: 'DocType', name: 'document name', user: 'user id', everyone: '1 to share with every user', read: '0 or 1', write: '0 or 1', share: '0 or 1', submit: '0 or 1' },
     verbs: ['POST', 'PUT'],
     run: async (call) => {
       const target = await shareTarget(call)
@@ -53,6 +55,8 @@ export const shareMethods: Record<string, MethodDefinition> = {
     }
   },
   'frappe.share.remove': {
+    summary: 'Take a share back',
+    params: { doctype: 'DocType', name: 'document name', user: 'user id', everyone: '1 for the share with everyone' },
     verbs: ['POST', 'PUT', 'DELETE'],
     run: async (call) => {
       const existing = await existingShare(call.app.db, await shareTarget(call))
