@@ -1,23 +1,30 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { sampleNames } from '../describe/examples.js'
+import { sampleNames, type SampleNames } from '../describe/examples.js'
 import { openApiDocument, type OpenApiDocument } from '../describe/openapi.js'
+import { postmanCollection } from '../describe/postman.js'
 import { serverVersion } from '../paths.js'
 import { methods } from './api/method.js'
 
-/** The OpenAPI document for whoever asks: made from the DocTypes now loaded, with examples they may see. */
-async function describeFor (app: FastifyInstance, request: FastifyRequest): Promise<OpenApiDocument> {
+/** What a description for whoever asks is made from: the DocTypes now loaded, examples they may see, the server's address. */
+async function describing (app: FastifyInstance, request: FastifyRequest): Promise<{ registry: FastifyInstance['registry'], samples: SampleNames, serverUrl: string }> {
   const ctx = { db: app.db, registry: app.registry, permissions: app.permissions, user: request.user }
-  return openApiDocument({ registry: app.registry, methods, samples: await sampleNames(ctx), version: serverVersion, serverUrl: `${request.protocol}://${request.host}` })
+  return { registry: app.registry, samples: await sampleNames(ctx), serverUrl: `${request.protocol}://${request.host}` }
+}
+
+async function describeFor (app: FastifyInstance, request: FastifyRequest): Promise<OpenApiDocument> {
+  return openApiDocument({ ...await describing(app, request), methods, version: serverVersion })
 }
 
 /**
- * Beyond Frappe, the API describes itself: `/api/openapi.json` (OpenAPI 3.1) and Swagger UI at
- * `/api/docs`, both made from the DocTypes at each request.
+ * Beyond Frappe, the API describes itself: `/api/openapi.json` (OpenAPI 3.1), Swagger UI at
+ * `/api/docs` and a Postman collection at `/api/postman.json`, all made from the DocTypes at each
+ * request.
  */
 export async function describeRoutes (app: FastifyInstance): Promise<void> {
   app.get('/api/openapi.json', async (request) => await describeFor(app, request))
+  app.get('/api/postman.json', async (request) => postmanCollection(await describing(app, request)))
 
   await app.register(swagger, { mode: 'static', specification: { document: { openapi: '3.1.0', info: { title: 'doctype-server', version: serverVersion }, paths: {} } } })
   // Swagger UI asks for the document at /api/docs/json; it is made in a hook, as the transform cannot wait.
