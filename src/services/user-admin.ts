@@ -2,7 +2,7 @@ import type { Db } from '../db/tables.js'
 import { inTransaction } from '../db/transactions.js'
 import { hashPassword } from './auth/secrets.js'
 import { now } from './clock.js'
-import { insertDocument } from './documents.js'
+import { getDocument, insertDocument, updateDocument } from './documents.js'
 import type { ServiceContext, SiteServices } from './context.js'
 import { administratorUser } from './users.js'
 
@@ -40,4 +40,27 @@ export async function setPassword (db: Db, user: string, password: string): Prom
   await db.insertInto('passwords').values({ user, ...values })
     .onConflict((oc) => oc.column('user').doUpdateSet(values))
     .execute()
+}
+
+/** Enables or disables a user: a disabled user's keys, sessions and logins are refused. */
+export async function setUserEnabled (services: SiteServices, user: string, enabled: boolean): Promise<string> {
+  const saved = await updateDocument(asAdministrator(services), 'User', user, { enabled: enabled ? 1 : 0 })
+  return String(saved.name)
+}
+
+export interface RoleChange {
+  readonly add?: readonly string[]
+  readonly remove?: readonly string[]
+  /** All the roles the user is to hold, instead of adding and removing. */
+  readonly set?: readonly string[]
+}
+
+/** Changes the roles assigned to a user; answers those they hold afterwards. */
+export async function changeUserRoles (services: SiteServices, user: string, change: RoleChange): Promise<string[]> {
+  const ctx = asAdministrator(services)
+  const current = ((await getDocument(ctx, 'User', user)).roles as Array<{ role: string }> | undefined ?? []).map((row) => row.role)
+  const removed = new Set(change.remove ?? [])
+  const roles = [...new Set([...(change.set ?? current), ...(change.add ?? [])])].filter((role) => !removed.has(role))
+  const saved = await updateDocument(ctx, 'User', user, { roles: roles.map((role) => ({ role })) })
+  return (saved.roles as Array<{ role: string }>).map((row) => row.role)
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { buildCli, type Output } from '../../src/cli.js'
+import { buildCli, type Output } from '../../src/cli/index.js'
 import { loadConfig } from '../../src/config.js'
 import { buildTestApp, call, listUrl, serverMessages } from '../helper.js'
 
