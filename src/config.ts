@@ -87,6 +87,9 @@ const schema = {
   }
 } as const
 
+/** Every variable the server reads. */
+export const configVariables: readonly string[] = Object.keys(schema.properties)
+
 /** Only the variables this server reads are validated: the rest of the environment is not ours. */
 function ownVariables (env: NodeJS.ProcessEnv): Record<string, string> {
   const own: Record<string, string> = {}

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { loadConfig } from '../src/config.js'
+import { configVariables, loadConfig } from '../src/config.js'
 
 t.test('defaults', async (t) => {
   const config = loadConfig({})
@@ -29,4 +32,23 @@ t.test('a bad value stops with a message naming it', async (t) => {
   t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL must be equal to one of the allowed values/)
   t.throws(() => loadConfig({ ADMIN_API_KEY: 'adminkey' }), /ADMIN_API_SECRET/)
   t.throws(() => loadConfig({ ADMIN_PASSWORD: 'short' }), /ADMIN_PASSWORD must NOT have fewer than 8 characters/)
+})
+
+t.test('every setting is in .env.example and in the README\'s configuration table', async (t) => {
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  const example = readFileSync(join(root, '.env.example'), 'utf8')
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  for (const variable of configVariables) {
+    t.match(example, new RegExp(`^${variable}=`, 'm'), `${variable} in .env.example`)
+    t.match(readme, new RegExp(`^\\| \`${variable}\` \\|`, 'm'), `${variable} in the README`)
+  }
+})
+
+t.test('the new settings are checked', async (t) => {
+  t.same(loadConfig({ ALLOW_CORS: 'https://a.example.com, https://b.example.com/' }).allowCors, ['https://a.example.com', 'https://b.example.com'])
+  t.equal(loadConfig({ ALLOW_CORS: '*' }).allowCors, '*')
+  t.throws(() => loadConfig({ ALLOW_CORS: 'a.example.com' }), /ALLOW_CORS must match pattern/)
+  t.throws(() => loadConfig({ RATE_LIMIT: '-1' }), /RATE_LIMIT must be >= 0/)
+  t.throws(() => loadConfig({ LOG_FORMAT: 'xml' }), /LOG_FORMAT must be equal to one of the allowed values/)
+  t.match(loadConfig({ RATE_LIMIT: '100', RATE_LIMIT_WINDOW_SECONDS: '10', SHUTDOWN_TIMEOUT_SECONDS: '3' }), { rateLimit: 100, rateLimitWindowMs: 10_000, shutdownTimeoutMs: 3000 })
 })
