@@ -9,6 +9,8 @@ export interface Config {
   readonly databaseUrl: string
   /** Extra folder trees of DocType definitions (separated like PATH), loaded after the shipped doctypes/. */
   readonly doctypesDirs: readonly string[]
+  /** Load the DocType folders again when their files change, without a restart. */
+  readonly doctypesWatch: boolean
   readonly logLevel: string
   readonly bodyLimit: number
   readonly seedDemoData: boolean
@@ -41,6 +43,7 @@ interface Environment {
   HOST: string
   DATABASE_URL: string
   DOCTYPES_DIR: string
+  DOCTYPES_WATCH: boolean
   LOG_LEVEL: string
   BODY_LIMIT: number
   SEED_DEMO_DATA: boolean
@@ -65,6 +68,7 @@ const schema = {
     HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
     DATABASE_URL: { type: 'string', minLength: 1, default: './data/doctype-server.db' },
     DOCTYPES_DIR: { type: 'string', default: '' },
+    DOCTYPES_WATCH: { type: 'boolean', default: true },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     BODY_LIMIT: { type: 'integer', minimum: 1024, default: 25 * 1024 * 1024 },
     SEED_DEMO_DATA: { type: 'boolean', default: true },
@@ -120,6 +124,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     host: parsed.HOST,
     databaseUrl: parsed.DATABASE_URL,
     doctypesDirs: Object.freeze(parsed.DOCTYPES_DIR.split(delimiter).map((dir) => dir.trim()).filter((dir) => dir !== '')),
+    doctypesWatch: parsed.DOCTYPES_WATCH,
     logLevel: parsed.LOG_LEVEL,
     bodyLimit: parsed.BODY_LIMIT,
     seedDemoData: parsed.SEED_DEMO_DATA,

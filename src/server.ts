@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import type { Config } from './config.js'
+import { watchDocTypes } from './reload.js'
 import { openSite } from './startup.js'
 
 /** The only place that listens: open the site, build the app, serve until a signal. */
@@ -11,6 +12,10 @@ export async function serve (config: Config): Promise<void> {
     process.stdout.write(`\nAdministrator's password (shown once, set ADMIN_PASSWORD to choose it): ${site.administrator.generatedPassword}\n\n`)
   }
   if (site.demoRecords > 0) app.log.info({ records: site.demoRecords }, 'demo data loaded into the new database')
+  if (config.doctypesWatch) {
+    const stopWatching = watchDocTypes(site, config, app.log)
+    app.addHook('onClose', async () => { stopWatching() })
+  }
 
   closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an error')

@@ -13,37 +13,52 @@ export interface LinkReference {
  */
 export const virtualDocTypes: ReadonlySet<string> = new Set(['DocType'])
 
-/** Every loaded DocType, looked up by name. */
-export class MetaRegistry {
-  readonly #byName: ReadonlyMap<string, DocTypeMeta>
-  readonly #byLowerName: ReadonlyMap<string, DocTypeMeta>
-  readonly #linksTo = new Map<string, LinkReference[]>()
-  readonly #dynamicLinks: LinkReference[] = []
+/** The lookups a registry answers from, made once per set of DocTypes. */
+class Index {
+  readonly byName = new Map<string, DocTypeMeta>()
+  readonly byLowerName = new Map<string, DocTypeMeta>()
+  readonly linksTo = new Map<string, LinkReference[]>()
+  readonly dynamicLinks: LinkReference[] = []
 
   constructor (metas: Iterable<DocTypeMeta>) {
-    const byName = new Map<string, DocTypeMeta>()
-    for (const meta of metas) byName.set(meta.name, meta)
-    this.#byName = byName
-    this.#byLowerName = new Map([...byName.values()].map((meta) => [meta.name.toLowerCase(), meta]))
-    for (const meta of byName.values()) {
+    for (const meta of metas) this.byName.set(meta.name, meta)
+    for (const meta of this.byName.values()) {
+      this.byLowerName.set(meta.name.toLowerCase(), meta)
       for (const field of meta.columns) {
-        if (field.fieldtype === 'Dynamic Link') this.#dynamicLinks.push({ meta, field })
+        if (field.fieldtype === 'Dynamic Link') this.dynamicLinks.push({ meta, field })
         if (field.fieldtype !== 'Link') continue
-        const references = this.#linksTo.get(field.options) ?? []
+        const references = this.linksTo.get(field.options) ?? []
         references.push({ meta, field })
-        this.#linksTo.set(field.options, references)
+        this.linksTo.set(field.options, references)
       }
     }
+  }
+}
+
+/**
+ * Every loaded DocType, looked up by name. A reload of the definitions replaces them all at once,
+ * in place, so that whoever holds the registry sees the new DocTypes from the next lookup on.
+ */
+export class MetaRegistry {
+  #index: Index
+
+  constructor (metas: Iterable<DocTypeMeta>) {
+    this.#index = new Index(metas)
+  }
+
+  /** Takes the DocTypes of `next`, a registry loaded again from the definitions. */
+  replaceWith (next: MetaRegistry): void {
+    this.#index = next.#index
   }
 
   /** The Link fields, in every DocType, whose target is `doctype`. */
   linksTo (doctype: string): readonly LinkReference[] {
-    return this.#linksTo.get(doctype) ?? []
+    return this.#index.linksTo.get(doctype) ?? []
   }
 
   /** Every Dynamic Link field: any of them may point at any DocType. */
   dynamicLinks (): readonly LinkReference[] {
-    return this.#dynamicLinks
+    return this.#index.dynamicLinks
   }
 
   /** The DocType, or DoesNotExistError "DocType X not found". */
@@ -54,15 +69,15 @@ export class MetaRegistry {
   }
 
   find (name: string): DocTypeMeta | undefined {
-    return this.#byName.get(name)
+    return this.#index.byName.get(name)
   }
 
   /** Matches a DocType name regardless of letter case, as Frappe's Link to DocType does. */
   findIgnoringCase (name: string): DocTypeMeta | undefined {
-    return this.#byLowerName.get(name.toLowerCase())
+    return this.#index.byLowerName.get(name.toLowerCase())
   }
 
   all (): DocTypeMeta[] {
-    return [...this.#byName.values()]
+    return [...this.#index.byName.values()]
   }
 }

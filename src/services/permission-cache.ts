@@ -158,6 +158,12 @@ export class PermissionCache {
     for (const listener of this.#listeners) listener(meta)
   }
 
+  /** Drops what is kept, as after the DocTypes were loaded again: resolved access points at their old definitions. */
+  reset (): void {
+    this.#snapshot = undefined
+    this.#checkedAt = Number.NEGATIVE_INFINITY
+  }
+
   /** Calls `listener` after each change made in this process (the credential caches drop their users' roles). */
   onChange (listener: (meta: DocTypeMeta) => void): void {
     this.#listeners.push(listener)
