@@ -9,7 +9,7 @@ import { databasePlugin } from './plugins/database.js'
 import { errorHandlerPlugin, sendError } from './plugins/error-handler.js'
 import { redactedPaths, requestSerializer } from './plugins/log-redaction.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
-import { RequestLog, requestIdPlugin } from './plugins/request-logging.js'
+import { RequestLog, requestId, requestIdPlugin } from './plugins/request-logging.js'
 import { securityHeadersPlugin } from './plugins/security-headers.js'
 import { methodRoutes } from './routes/api/method.js'
 import { resourceRoutes } from './routes/api/resource.js'
@@ -47,8 +47,11 @@ export async function buildApp ({ config, site, logStream }: AppOptions): Promis
       ...(logStream === undefined ? {} : { stream: logStream }),
       ...(readableLogs(config, logStream) ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' } } } : {})
     },
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
+    genReqId: requestId,
     logController: new RequestLog(),
+    // While closing, requests still arriving on open connections are served (readiness says 503).
+    return503OnClosing: false,
     trustProxy: proxyTrust(config.trustProxy),
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },

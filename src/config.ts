@@ -79,7 +79,7 @@ const schema = {
     LOGIN_ATTEMPTS: { type: 'integer', minimum: 0, default: 10 },
     LOGIN_LOCK_SECONDS: { type: 'integer', minimum: 1, default: 60 },
     TRUST_PROXY: { type: 'string', pattern: '^(true|false|\\d+|[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*)$', default: 'false' },
-    ALLOW_CORS: { type: 'string', pattern: '^(\\*|https?://[^\\s,]+(\\s*,\\s*https?://[^\\s,]+)*)?$', default: '' },
+    ALLOW_CORS: { type: 'string', pattern: '^(\\*|[^\\s,]+(\\s*,\\s*[^\\s,]+)*)?$', default: '' },
     RATE_LIMIT: { type: 'integer', minimum: 0, default: 0 },
     RATE_LIMIT_WINDOW_SECONDS: { type: 'integer', minimum: 1, default: 60 },
     SHUTDOWN_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, default: 10 },
@@ -110,6 +110,15 @@ function durationMs (text: string): number {
   return ((hours * 60 + minutes) * 60 + seconds) * 1000
 }
 
+/** An origin as browsers send it: scheme, host and port, in lower case, without a path. */
+function originOf (text: string): string {
+  const url = URL.canParse(text) ? new URL(text) : undefined
+  if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    throw new Error(`ALLOW_CORS must list origins such as https://app.example.com (scheme, host and port), not ${text}`)
+  }
+  return url.origin
+}
+
 function proxyTrust (text: string): Config['trustProxy'] {
   if (text === 'true' || text === 'false') return text === 'true'
   if (/^\d+$/.test(text)) return Number(text)
@@ -135,7 +144,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     loginAttempts: parsed.LOGIN_ATTEMPTS,
     loginLockMs: parsed.LOGIN_LOCK_SECONDS * 1000,
     trustProxy: proxyTrust(parsed.TRUST_PROXY),
-    allowCors: parsed.ALLOW_CORS === '*' ? '*' : Object.freeze(parsed.ALLOW_CORS.split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter((origin) => origin !== '')),
+    allowCors: parsed.ALLOW_CORS === '*' ? '*' : Object.freeze(parsed.ALLOW_CORS.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '').map(originOf)),
     rateLimit: parsed.RATE_LIMIT,
     rateLimitWindowMs: parsed.RATE_LIMIT_WINDOW_SECONDS * 1000,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_SECONDS * 1000,

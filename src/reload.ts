@@ -1,6 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from './config.js'
+import type { MetaRegistry } from './meta/registry.js'
 import { syncDocTypeTables } from './db/doctype-tables.js'
 import { shippedDocTypesDir } from './paths.js'
 import type { SiteServices } from './services/context.js'
@@ -13,10 +15,30 @@ import { loadSiteDocTypes } from './startup.js'
  */
 export async function reloadDocTypes (site: SiteServices, config: Config): Promise<number> {
   const next = loadSiteDocTypes(config)
-  await syncDocTypeTables(site.db, next)
+  await syncAllowingOthers(site, next)
   site.registry.replaceWith(next)
   site.permissions.reset()
   return next.all().length
+}
+
+function isBusy (error: unknown): boolean {
+  return typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')
+}
+
+/**
+ * Syncs the tables; every process watching the same files does so at the same moment, and the
+ * one that finds the database changed under it tries again, finding the work done.
+ */
+async function syncAllowingOthers (site: SiteServices, next: MetaRegistry): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await syncDocTypeTables(site.db, next)
+      return
+    } catch (error) {
+      if (!isBusy(error) || attempt === 5) throw error
+      await sleep(50 * attempt)
+    }
+  }
 }
 
 /**
@@ -36,7 +58,8 @@ export function watchDocTypes (site: SiteServices, config: Config, log: FastifyB
     })
   }
   const watchers: FSWatcher[] = [shippedDocTypesDir, ...config.doctypesDirs].map((dir) =>
-    watch(dir, { recursive: true }, () => {
+    watch(dir, { recursive: true }, (_event, file) => {
+      if (file !== null && !file.endsWith('.json')) return
       clearTimeout(timer)
       timer = setTimeout(reload, settleMs)
     }))

@@ -12,16 +12,19 @@ export async function serve (config: Config): Promise<void> {
     process.stdout.write(`\nAdministrator's password (shown once, set ADMIN_PASSWORD to choose it): ${site.administrator.generatedPassword}\n\n`)
   }
   if (site.demoRecords > 0) app.log.info({ records: site.demoRecords }, 'demo data loaded into the new database')
-  if (config.doctypesWatch) {
-    const stopWatching = watchDocTypes(site, config, app.log)
-    app.addHook('onClose', async () => { stopWatching() })
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (error) {
+    await app.close()
+    throw error
   }
 
+  // Only a server that listens watches its DocTypes and waits for a signal to stop.
+  const stopWatching = config.doctypesWatch ? watchDocTypes(site, config, app.log) : () => {}
   closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down')
+    stopWatching()
     await app.close()
   })
-
-  await app.listen({ port: config.port, host: config.host })
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { watchDocTypes } from '../src/reload.js'
+import { reloadDocTypes, watchDocTypes } from '../src/reload.js'
 import { buildTestApp, call } from './helper.js'
 
 function widget (fields: Array<Record<string, unknown>>): string {
@@ -48,4 +48,23 @@ t.test('a DocType added or changed on disk is served and described without a res
   await sleep(400)
   t.ok('size' in ((await described()).Widget?.properties ?? {}), 'a broken definition leaves the DocTypes in force')
   t.equal((await call(app, keys.manager, { method: 'GET', url: '/api/resource/Widget' })).statusCode, 200)
+})
+
+t.test('two processes reloading the same change at once both succeed', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'doctypes-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  mkdirSync(join(dir, 'widget'))
+  writeFileSync(join(dir, 'widget', 'widget.json'), widget([{ fieldname: 'title', fieldtype: 'Data', label: 'Title' }]))
+  const env = { DOCTYPES_DIR: dir, DATABASE_URL: join(dir, 'site.db') }
+  const a = await buildTestApp(t, env)
+  const b = await buildTestApp(t, env)
+  writeFileSync(join(dir, 'widget', 'widget.json'), widget([{ fieldname: 'title', fieldtype: 'Data', label: 'Title' }, { fieldname: 'size', fieldtype: 'Int', label: 'Size' }]))
+  mkdirSync(join(dir, 'gizmo'))
+  writeFileSync(join(dir, 'gizmo', 'gizmo.json'), widget([{ fieldname: 'title', fieldtype: 'Data', label: 'Title' }]).replace('"Widget"', '"Gizmo"'))
+  const counts = await Promise.all([reloadDocTypes(a.site, a.config), reloadDocTypes(b.site, b.config)])
+  t.equal(counts[0], counts[1])
+  for (const { app, keys } of [a, b]) {
+    t.equal((await call(app, keys.manager, { method: 'POST', url: '/api/resource/Widget', payload: { title: 'x', size: 2 } })).statusCode, 200)
+    t.equal((await call(app, keys.manager, { method: 'POST', url: '/api/resource/Gizmo', payload: { title: 'y' } })).statusCode, 200)
+  }
 })

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
-import { request } from 'node:http'
+import { createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -63,4 +64,22 @@ t.test('SIGTERM lets a request in flight finish, then closes the database cleanl
   const db = new SQLite(database, { readonly: true })
   t.teardown(() => { db.close() })
   t.same(db.prepare('select count(*) as n from tabToDo where description = ?').get('sent across a shutdown'), { n: 1 }, 'and the write is in it')
+})
+
+t.test('a server that cannot listen says why and exits with 1', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'busy-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { taken.close() })
+  const port = (taken.address() as AddressInfo).port
+  const child = spawn(process.execPath, [...process.execArgv, cli, 'serve'], {
+    env: { ...process.env, PORT: String(port), DATABASE_URL: join(dir, 'site.db'), LOG_FORMAT: 'json', ADMIN_PASSWORD: 'admin-password' },
+    stdio: ['ignore', 'ignore', 'pipe']
+  })
+  let errors = ''
+  child.stderr.on('data', (chunk: Buffer) => { errors += chunk.toString() })
+  const [code] = await once(child, 'exit') as [number | null]
+  t.equal(code, 1)
+  t.match(errors, /EADDRINUSE/)
 })

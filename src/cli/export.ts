@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { sampleNames } from '../describe/examples.js'
+import { describedDocTypes } from '../describe/visible-doctypes.js'
 import { openApiDocument } from '../describe/openapi.js'
 import { postmanCollection } from '../describe/postman.js'
 import { serverVersion } from '../paths.js'
@@ -21,11 +22,12 @@ export function exportCommands (program: Command, { config, output }: CliContext
     exporting.command(format)
       .description(description)
       .option('--out <file>', 'write to this file instead of standard output')
-      .option('--base-url <url>', 'where the server answers (default: http://HOST:PORT)')
+      .option('--base-url <url>', 'where the server answers (default: http://127.0.0.1:PORT)')
       .action(async (options: ExportOptions) => {
         const settings = config()
         await withSite(settings, output, async (site) => {
-          const described = { registry: site.registry, samples: await sampleNames(asAdministrator(site)), serverUrl: options.baseUrl ?? `http://${settings.host}:${settings.port}` }
+          const ctx = asAdministrator(site)
+          const described = { metas: await describedDocTypes(ctx), samples: await sampleNames(ctx), serverUrl: options.baseUrl ?? `http://127.0.0.1:${settings.port}` }
           const document = format === 'openapi' ? openApiDocument({ ...described, methods, version: serverVersion }) : postmanCollection(described)
           const text = `${JSON.stringify(document, null, 2)}\n`
           if (options.out === undefined) output.out(text)

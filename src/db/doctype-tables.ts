@@ -33,7 +33,7 @@ function indexName (meta: DocTypeMeta, column: string): string {
 }
 
 async function createTable (db: Db, meta: DocTypeMeta): Promise<void> {
-  let table = withStandardColumns(db.schema.createTable(meta.table))
+  let table = withStandardColumns(db.schema.createTable(meta.table).ifNotExists())
   if (meta.isTable) table = withChildColumns(table)
   for (const field of meta.columns) {
     if (field.standard) continue
@@ -43,11 +43,16 @@ async function createTable (db: Db, meta: DocTypeMeta): Promise<void> {
   await table.execute()
 }
 
+/** Adds the columns the table lacks; one that another process added meanwhile is taken as done. */
 async function addMissingColumns (db: Db, meta: DocTypeMeta, existing: ReadonlySet<string>): Promise<void> {
   for (const field of meta.columns) {
     if (existing.has(field.fieldname)) continue
     const shape = columnShape(field)
-    await db.schema.alterTable(meta.table).addColumn(field.fieldname, shape.type, shape.define).execute()
+    try {
+      await db.schema.alterTable(meta.table).addColumn(field.fieldname, shape.type, shape.define).execute()
+    } catch (error) {
+      if (!(error instanceof Error) || !/duplicate column name/i.test(error.message)) throw error
+    }
   }
 }
 

@@ -52,7 +52,7 @@ function exampleValue (field: FieldMeta, example: Readonly<Record<string, unknow
       if (field.options === 'Email') return `example-${fresh}@example.com`
       if (field.options === 'Phone' || field.fieldtype === 'Phone') return '+1 555 0100'
       if (field.options === 'URL') return 'https://example.com'
-      return field.storage === 'varchar' ? `${field.label} ${fresh}`.slice(0, field.maxLength) : `Example ${field.label.toLowerCase()}`
+      return field.storage === 'varchar' ? `${field.label.slice(0, Math.max(1, (field.maxLength ?? 140) - 40))} ${fresh}` : `Example ${field.label.toLowerCase()}`
   }
 }
 

@@ -1,14 +1,12 @@
-import type { DocTypeMeta, FieldMeta } from '../meta/doctype-meta.js'
-import type { MetaRegistry } from '../meta/registry.js'
-import type { MethodDefinition } from '../routes/methods/method.js'
-import { defaultVerbs } from '../routes/methods/method.js'
-import { exampleDocument, type SampleNames } from './examples.js'
-
 /**
  * The OpenAPI 3.1 document of the API, made from the DocTypes as they are loaded: a schema per
  * DocType, the list, get, create, update and delete operations of each, the methods, both auth
  * schemes and the session, and Frappe's error envelope.
  */
+import type { DocTypeMeta, FieldMeta } from '../meta/doctype-meta.js'
+import type { MethodDefinition } from '../routes/methods/method.js'
+import { defaultVerbs } from '../routes/methods/method.js'
+import { exampleDocument, type SampleNames } from './examples.js'
 
 type Schema = Record<string, unknown>
 export type OpenApiDocument = Record<string, unknown>
@@ -36,16 +34,20 @@ function fieldSchema (field: FieldMeta): Schema {
   }
 }
 
-function docTypeSchema (meta: DocTypeMeta): Schema {
+/** The document as read and created; for an update (`required` false) every field may be left out. */
+function docTypeSchema (meta: DocTypeMeta, required = true): Schema {
   const fields = [...meta.columns, ...meta.tables]
   return {
     type: 'object',
     title: meta.name,
     description: `${meta.isSingle ? 'Single ' : meta.isTable ? 'Child table ' : ''}DocType ${meta.name} (${meta.module || 'no module'}). Fields at a permlevel the user cannot read are left out.`,
     properties: { ...Object.fromEntries(fields.map((field) => [field.fieldname, fieldSchema(field)])), doctype: { const: meta.name } },
-    required: fields.filter((field) => field.reqd).map((field) => field.fieldname)
+    required: required ? fields.filter((field) => field.reqd).map((field) => field.fieldname) : []
   }
 }
+
+/** The component key of the update body of a DocType. */
+const updateKey = (name: string): string => `${key(name)}.update`
 
 const errorSchema: Schema = {
   type: 'object',
@@ -89,8 +91,8 @@ function data (schema: Schema): Schema {
   return { description: 'OK', content: { 'application/json': { schema: { type: 'object', properties: { data: schema }, required: ['data'] } } } }
 }
 
-function body (meta: DocTypeMeta, samples: SampleNames): Schema {
-  return { required: true, content: { 'application/json': { schema: ref('schemas', meta.name), example: exampleDocument(meta, samples, '1') } } }
+function body (meta: DocTypeMeta, samples: SampleNames, update = false): Schema {
+  return { required: true, content: { 'application/json': { schema: update ? ref('schemas', updateKey(meta.name)) : ref('schemas', meta.name), example: exampleDocument(meta, samples, '1') } } }
 }
 
 function resourcePaths (meta: DocTypeMeta, samples: SampleNames): Record<string, Schema> {
@@ -103,7 +105,7 @@ function resourcePaths (meta: DocTypeMeta, samples: SampleNames): Record<string,
     return {
       [path]: {
         get: { tags, operationId: `get ${meta.name}`, summary: `The ${meta.name} settings`, responses: { 200: doc, ...errorResponses } },
-        put: { tags, operationId: `update ${meta.name}`, summary: `Change the ${meta.name} settings`, requestBody: body(meta, samples), responses: { 200: doc, ...errorResponses } }
+        put: { tags, operationId: `update ${meta.name}`, summary: `Change the ${meta.name} settings`, requestBody: body(meta, samples, true), responses: { 200: doc, ...errorResponses } }
       }
     }
   }
@@ -121,7 +123,7 @@ function resourcePaths (meta: DocTypeMeta, samples: SampleNames): Record<string,
     [`${base}/{name}`]: {
       parameters: [one],
       get: { tags, operationId: `get ${meta.name}`, summary: `Read a ${meta.name} with its child tables`, responses: { 200: doc, ...errorResponses } },
-      put: { tags, operationId: `update ${meta.name}`, summary: `Change a ${meta.name}: the fields sent; a table sent replaces that table`, requestBody: body(meta, samples), responses: { 200: doc, ...errorResponses } },
+      put: { tags, operationId: `update ${meta.name}`, summary: `Change a ${meta.name}: the fields sent; a table sent replaces that table`, requestBody: body(meta, samples, true), responses: { 200: doc, ...errorResponses } },
       delete: {
         tags,
         operationId: `delete ${meta.name}`,
@@ -160,16 +162,16 @@ const healthPaths: Record<string, Schema> = {
 }
 
 export interface OpenApiOptions {
-  readonly registry: MetaRegistry
+  /** The DocTypes to describe: those the reader may use. */
+  readonly metas: readonly DocTypeMeta[]
   readonly methods: Readonly<Record<string, MethodDefinition>>
   readonly samples: SampleNames
   readonly version: string
-  /** Where the API is served, such as http://127.0.0.1:8000. */
+  /** Where the API is served: `/` for wherever the document was read from, or an address such as https://erp.example.com. */
   readonly serverUrl: string
 }
 
-export function openApiDocument ({ registry, methods, samples, version, serverUrl }: OpenApiOptions): OpenApiDocument {
-  const metas = registry.all().sort((a, b) => a.name.localeCompare(b.name))
+export function openApiDocument ({ metas, methods, samples, version, serverUrl }: OpenApiOptions): OpenApiDocument {
   return {
     openapi: '3.1.0',
     info: {
@@ -186,7 +188,10 @@ export function openApiDocument ({ registry, methods, samples, version, serverUr
       ...healthPaths
     },
     components: {
-      schemas: { ...Object.fromEntries(metas.map((meta) => [key(meta.name), docTypeSchema(meta)])), FrappeError: errorSchema },
+      schemas: {
+        ...Object.fromEntries(metas.flatMap((meta) => [[key(meta.name), docTypeSchema(meta)], ...(meta.isTable ? [] : [[updateKey(meta.name), docTypeSchema(meta, false)]])])),
+        FrappeError: errorSchema
+      },
       responses: Object.fromEntries([...Object.entries(errors), ['503', 'Not ready: the database does not answer, or a shutdown began']].map(([status, description]) => [
         `Error${status}`, { description, content: { 'application/json': { schema: ref('schemas', 'FrappeError') } } }
       ])),

@@ -1,5 +1,4 @@
 import type { DocTypeMeta } from '../meta/doctype-meta.js'
-import type { MetaRegistry } from '../meta/registry.js'
 import { editableField, exampleDocument, type SampleNames } from './examples.js'
 
 /**
@@ -78,7 +77,13 @@ function folder (meta: DocTypeMeta, samples: SampleNames): PostmanCollection['it
     }
   }
   const variable = `{{${nameVariable(meta)}}}`
-  const keepName = [`pm.collectionVariables.set('${nameVariable(meta)}', encodeURIComponent(pm.response.json().data.name))`]
+  // The name is kept only when the create succeeded, and the requests after it run only with one:
+  // they never work on a document the collection did not make.
+  const keepName = [
+    `if (pm.response.code === 200) pm.collectionVariables.set('${nameVariable(meta)}', encodeURIComponent(pm.response.json().data.name))`,
+    `else pm.collectionVariables.unset('${nameVariable(meta)}')`
+  ]
+  const needsName: PostmanEvent[] = [{ listen: 'prerequest', script: { type: 'text/javascript', exec: [`if (!pm.collectionVariables.get('${nameVariable(meta)}')) pm.execution.skipRequest()`] } }]
   return {
     name: meta.name,
     description: `Documents of ${meta.name}${meta.module === '' ? '' : ` (${meta.module})`}`,
@@ -92,22 +97,23 @@ function folder (meta: DocTypeMeta, samples: SampleNames): PostmanCollection['it
         request: { method: 'POST', ...jsonBody(exampleDocument(meta, samples, '{{$randomUUID}}')), url: url([doctype]) },
         event: [{ listen: 'test', script: { type: 'text/javascript', exec: keepName } }]
       },
-      { name: `Get ${meta.name}`, request: { method: 'GET', header: [], url: url([doctype, variable]) } },
-      { name: `Update ${meta.name}`, request: { method: 'PUT', ...update, url: url([doctype, variable]) } },
-      { name: `Delete ${meta.name}`, request: { method: 'DELETE', header: [], url: url([doctype, variable]) } }
+      { name: `Get ${meta.name}`, request: { method: 'GET', header: [], url: url([doctype, variable]) }, event: needsName },
+      { name: `Update ${meta.name}`, request: { method: 'PUT', ...update, url: url([doctype, variable]) }, event: needsName },
+      { name: `Delete ${meta.name}`, request: { method: 'DELETE', header: [], url: url([doctype, variable]) }, event: needsName }
     ]
   }
 }
 
 export interface PostmanOptions {
-  readonly registry: MetaRegistry
+  /** The DocTypes to cover: those the reader may use. */
+  readonly metas: readonly DocTypeMeta[]
   readonly samples: SampleNames
   /** Where the API is served, such as http://127.0.0.1:8000. */
   readonly serverUrl: string
 }
 
-export function postmanCollection ({ registry, samples, serverUrl }: PostmanOptions): PostmanCollection {
-  const metas = registry.all().filter((meta) => !meta.isTable).sort((a, b) => a.name.localeCompare(b.name))
+export function postmanCollection ({ metas: described, samples, serverUrl }: PostmanOptions): PostmanCollection {
+  const metas = described.filter((meta) => !meta.isTable)
   return {
     info: {
       name: 'doctype-server',
@@ -118,7 +124,7 @@ export function postmanCollection ({ registry, samples, serverUrl }: PostmanOpti
       { key: 'base_url', value: serverUrl, description: 'Where the server answers' },
       { key: 'api_key', value: '', description: 'Your API key' },
       { key: 'api_secret', value: '', description: 'Your API secret' },
-      ...metas.filter((meta) => !meta.isSingle).map((meta) => ({ key: nameVariable(meta), value: encodeURIComponent(samples.get(meta.name) ?? ''), description: `The ${meta.name} the Get, Update and Delete requests work on` }))
+      ...metas.filter((meta) => !meta.isSingle).map((meta) => ({ key: nameVariable(meta), value: '', description: `The ${meta.name} made by its Create request, which the Get, Update and Delete requests work on` }))
     ],
     auth: {
       type: 'apikey',

@@ -19,6 +19,8 @@ export const corsPlugin = fp(async (app: FastifyInstance) => {
         origin: origin !== undefined && (allowed === '*' || allowed.includes(origin)) ? origin : false,
         methods: typeof requested === 'string' ? requested : ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
         credentials: true,
+        // Browser apps may read what tells them how to trace a request and when to try again.
+        exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
         maxAge: 86400,
         optionsSuccessStatus: 200,
         strictPreflight: false

@@ -3,8 +3,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { RateLimitExceededError } from '../errors.js'
 
-/** Probes from orchestrators are never limited. */
+/** Probes from orchestrators are never limited, nor the documentation page's own files. */
 const unlimitedPaths: ReadonlySet<string> = new Set(['/api/method/ping', '/api/health/live', '/api/health/ready'])
+
+function unlimited (request: FastifyRequest): boolean {
+  const path = (request.url.split('?')[0] ?? '').replace(/\/+$/, '').replace(/^\/api\/v1\//, '/api/')
+  return unlimitedPaths.has(path) || path.startsWith('/api/docs/static/')
+}
 
 /** Whom a request counts against: its user, however authenticated, or else its address. */
 function client (request: FastifyRequest): string {
@@ -23,7 +28,7 @@ export const rateLimitPlugin = fp(async (app: FastifyInstance) => {
     max: app.config.rateLimit,
     timeWindow: app.config.rateLimitWindowMs,
     keyGenerator: client,
-    allowList: (request) => unlimitedPaths.has(request.url.split('?')[0] ?? ''),
+    allowList: unlimited,
     errorResponseBuilder: (_request, context) => new RateLimitExceededError(
       `You hit the rate limit because of too many requests. Please try after sometime. (${context.max} requests per ${context.after} for each client)`
     )

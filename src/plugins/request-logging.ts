@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { RequestUser } from '../services/users.js'
@@ -33,7 +35,13 @@ export class RequestLog extends LogController {
   }
 }
 
-/** Every answer carries its request id: an incoming X-Request-Id is kept (Fastify's requestIdHeader). */
+/** A request's id: the incoming X-Request-Id when it is a sane token, else a new UUID, unique across processes. */
+export function requestId (request: IncomingMessage): string {
+  const given = request.headers['x-request-id']
+  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID()
+}
+
+/** Every answer carries its request id. */
 export const requestIdPlugin = fp(async (app: FastifyInstance) => {
   app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
 }, { name: 'request-id' })

@@ -16,7 +16,7 @@ export async function healthRoutes (app: FastifyInstance): Promise<void> {
   app.get('/ready', async (request) => {
     if (shuttingDown) throw new ServiceUnavailable('The server is shutting down')
     try {
-      await sql`select 1`.execute(app.db)
+      await sql`select version from permission_version`.execute(app.db)
     } catch (error) {
       request.log.error({ err: error }, 'readiness: the database does not answer')
       throw new ServiceUnavailable('The database does not answer')

@@ -57,7 +57,8 @@ class Memo<V> {
  * and, loaded on first use, each user's access per DocType, User Permissions and shares.
  */
 export class PermissionSnapshot {
-  readonly #access = new WeakMap<RequestUser, Map<string, Access>>()
+  // By the definition itself, not its name: a request that began before a reload keeps to the old one.
+  readonly #access = new WeakMap<RequestUser, WeakMap<DocTypeMeta, Access>>()
   readonly #userPermissions: Memo<UserPermissions>
   readonly #sharedRights: Memo<ReadonlySet<Right>>
   readonly #hasShared: Memo<boolean>
@@ -82,13 +83,13 @@ export class PermissionSnapshot {
   access (user: RequestUser, meta: DocTypeMeta): Access {
     let byDocType = this.#access.get(user)
     if (byDocType === undefined) {
-      byDocType = new Map()
+      byDocType = new WeakMap()
       this.#access.set(user, byDocType)
     }
-    let access = byDocType.get(meta.name)
+    let access = byDocType.get(meta)
     if (access === undefined) {
       access = accessTo(user, meta, this.rules(meta))
-      byDocType.set(meta.name, access)
+      byDocType.set(meta, access)
     }
     return access
   }
@@ -126,6 +127,8 @@ export class PermissionCache {
   readonly #listeners: Array<(meta: DocTypeMeta) => void> = []
   #snapshot: PermissionSnapshot | undefined
   #checkedAt = Number.NEGATIVE_INFINITY
+  /** Moves on at each reset, so that a snapshot built across one is not kept. */
+  #generation = 0
 
   constructor (readonly registry: MetaRegistry, options: PermissionCacheOptions = {}) {
     this.recheckMs = options.recheckMs ?? 1000
@@ -138,13 +141,14 @@ export class PermissionCache {
    */
   async current (db: Db, now = performance.now()): Promise<PermissionSnapshot> {
     if (this.#snapshot !== undefined && now - this.#checkedAt < this.recheckMs) return this.#snapshot
+    const generation = this.#generation
     const version = await readPermissionVersion(db)
     if (this.#snapshot?.version === version) {
       if (!db.isTransaction) this.#checkedAt = now
       return this.#snapshot
     }
     const snapshot = new PermissionSnapshot(version, this.registry, await loadCustomRules(db, this.registry), this.#maxEntries)
-    if (db.isTransaction) return snapshot
+    if (db.isTransaction || generation !== this.#generation) return snapshot
     this.#snapshot = snapshot
     this.#checkedAt = now
     return snapshot
@@ -160,6 +164,7 @@ export class PermissionCache {
 
   /** Drops what is kept, as after the DocTypes were loaded again: resolved access points at their old definitions. */
   reset (): void {
+    this.#generation++
     this.#snapshot = undefined
     this.#checkedAt = Number.NEGATIVE_INFINITY
   }

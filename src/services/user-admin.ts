@@ -59,6 +59,7 @@ export interface RoleChange {
 export async function changeUserRoles (services: SiteServices, user: string, change: RoleChange): Promise<string[]> {
   const ctx = asAdministrator(services)
   const current = ((await getDocument(ctx, 'User', user)).roles as Array<{ role: string }> | undefined ?? []).map((row) => row.role)
+  if (change.set === undefined && (change.add ?? []).length === 0 && (change.remove ?? []).length === 0) return current
   const removed = new Set(change.remove ?? [])
   const roles = [...new Set([...(change.set ?? current), ...(change.add ?? [])])].filter((role) => !removed.has(role))
   const saved = await updateDocument(ctx, 'User', user, { roles: roles.map((role) => ({ role })) })

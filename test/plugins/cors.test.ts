@@ -26,10 +26,17 @@ t.test('CORS as Frappe\'s allow_cors: the allowed origin echoed, with credential
   t.equal(get.json().message, 'sales@example.com')
   t.equal(get.headers['access-control-allow-origin'], 'https://app.example.com', 'never a literal *')
   t.equal(get.headers['access-control-allow-credentials'], 'true')
+  t.match(get.headers['access-control-expose-headers'], /X-Request-Id.*Retry-After.*X-RateLimit-Remaining/, 'scripts may read the request id and the limits')
 
   const stranger = await app.inject({ method: 'GET', url: '/api/method/ping', headers: { origin: 'https://evil.example.net', authorization: tokenHeader(keys.sales) } })
   t.equal(stranger.statusCode, 200)
   t.notOk('access-control-allow-origin' in stranger.headers, 'another origin gets no CORS headers')
+})
+
+t.test('ALLOW_CORS lists origins: normalised, and anything else is refused at start', async (t) => {
+  const { loadConfig } = await import('../../src/config.js')
+  t.same(loadConfig({ ALLOW_CORS: 'HTTPS://App.Example.com:443, http://localhost:5173' }).allowCors, ['https://app.example.com', 'http://localhost:5173'])
+  t.throws(() => loadConfig({ ALLOW_CORS: 'https://app.example.com/path' }), /ALLOW_CORS must list origins/)
 })
 
 t.test('ALLOW_CORS=* allows any origin, still echoed; without the setting there is no CORS', async (t) => {

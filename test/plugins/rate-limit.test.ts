@@ -19,6 +19,10 @@ t.test('past RATE_LIMIT requests in the window, a client gets Frappe\'s 429 with
   t.equal((await call(app, undefined, { method: 'GET', url: '/api/method/ping' })).statusCode, 200, 'probes are never limited')
   for (let i = 0; i < 5; i++) await call(app, undefined, { method: 'GET', url: '/api/health/ready' })
   t.equal((await call(app, undefined, { method: 'GET', url: '/api/health/ready' })).statusCode, 200)
+  for (const url of ['/api/v1/method/ping', '/api/health/ready/', '/api/method/ping?x=1']) {
+    for (let i = 0; i < 4; i++) await call(app, undefined, { method: 'GET', url })
+    t.equal((await call(app, undefined, { method: 'GET', url })).statusCode, 200, `${url} is a probe too`)
+  }
 
   for (let i = 0; i < 3; i++) await call(app, undefined, { method: 'GET', url: '/api/resource/ToDo' })
   t.equal((await call(app, undefined, { method: 'GET', url: '/api/resource/ToDo' })).statusCode, 429, 'Guests are counted by address')

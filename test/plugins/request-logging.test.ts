@@ -10,7 +10,10 @@ t.test('one log line per request with its id, user, DocType, status and time; X-
   const kept = await call(app, keys.sales, { method: 'GET', url: '/api/resource/Customer/Initech', headers: { 'x-request-id': 'trace-abc-123' } })
   t.equal(kept.headers['x-request-id'], 'trace-abc-123', 'an incoming id is echoed')
   const fresh = await call(app, undefined, { method: 'GET', url: '/api/resource/Customer' })
-  t.match(fresh.headers['x-request-id'], /^\S+$/, 'else one is made')
+  t.match(fresh.headers['x-request-id'], /^[0-9a-f-]{36}$/, 'else a UUID is made')
+  const odd = await call(app, undefined, { method: 'GET', url: '/api/method/ping', headers: { 'x-request-id': 'a b\tc'.repeat(3) } })
+  t.match(odd.headers['x-request-id'], /^[0-9a-f-]{36}$/, 'and one that is not a sane token is replaced')
+  logged = logged.split('\n').filter((line) => !line.includes('"url":"/api/method/ping"')).join('\n')
 
   const lines = logged.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
   const completed = lines.filter((line) => line.msg === 'request completed')

@@ -34,8 +34,16 @@ t.test('the OpenAPI document validates against the OpenAPI 3.1 schema and lists 
   t.ok(document.paths['/api/method/frappe.client.has_permission'], 'the methods')
   t.match(document.paths['/api/resource/Customer']?.post?.requestBody?.content['application/json']?.example, { customer_name: 'Customer Name 1', territory: 'All Territories' }, 'examples link to documents the caller may read')
 
+  t.same(document.components.schemas['Customer.update']?.required, [], 'an update may leave out any field')
+  t.match(document, { servers: [{ url: '/' }] }, 'served from wherever it was read')
+
+  const sales = (await call(app, keys.sales, { method: 'GET', url: '/api/openapi.json' })).json() as OpenApi
+  t.ok(sales.components.schemas.Customer, 'a Sales User sees Customer')
+  t.notOk(sales.components.schemas.Expense, 'but not a DocType no role of theirs has a right on')
+  t.notOk('territory' in ((await call(app, keys.viewer, { method: 'GET', url: '/api/openapi.json' })).json() as OpenApi).components.schemas, 'nor a viewer Territory')
   const guest = (await call(app, undefined, { method: 'GET', url: '/api/openapi.json' })).json() as OpenApi
-  t.notOk('territory' in (guest.paths['/api/resource/Customer']?.post?.requestBody?.content['application/json']?.example ?? {}), 'a Guest\'s examples name no stored document')
+  t.notOk(guest.components.schemas.Customer, 'a Guest sees no Customer')
+  t.notOk(guest.paths['/api/resource/User'], 'nor User')
 })
 
 t.test('Swagger UI at /api/docs shows the same document', async (t) => {
@@ -44,6 +52,8 @@ t.test('Swagger UI at /api/docs shows the same document', async (t) => {
   t.equal(ui.statusCode, 200)
   t.match(ui.headers['content-type'], /text\/html/)
   t.match(ui.headers['content-security-policy'], /script-src/, 'the page may run its own scripts')
+  t.notMatch(ui.headers['content-security-policy'], /upgrade-insecure-requests/, 'over plain http too')
+  t.match((await call(app, keys.administrator, { method: 'GET', url: '/api/docs/yaml' })).body, /\/api\/resource\/Customer/, 'the YAML form holds the document too')
   t.equal((await call(app, undefined, { method: 'GET', url: '/api/docs/static/swagger-initializer.js' })).statusCode, 200)
   const shown = await call(app, keys.administrator, { method: 'GET', url: '/api/docs/json' })
   const served = await call(app, keys.administrator, { method: 'GET', url: '/api/openapi.json' })

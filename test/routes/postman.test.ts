@@ -36,3 +36,21 @@ t.test('newman runs the exported collection against the running server, and ever
   t.equal(summary.run.stats.assertions.failed, 0)
   t.ok((summary.run.stats.assertions.total ?? 0) >= (summary.run.stats.requests.total ?? 1), 'each was checked')
 })
+
+t.test('Get, Update and Delete never touch a document the collection did not make', async (t) => {
+  const { app, keys, site } = await buildTestApp(t)
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const collection = (await call(app, keys.administrator, { method: 'GET', url: '/api/postman.json' })).json() as PostmanCollection
+  t.ok(collection.variable.filter((variable) => variable.key.endsWith('_name')).every((variable) => variable.value === ''), 'no name to start from')
+  const todo = collection.item.find((folder) => folder.name === 'ToDo')
+  const failingCreate = { ...todo?.item[1], request: { ...todo?.item[1]?.request, body: { mode: 'raw', raw: '{"status": "No Such Status"}', options: { raw: { language: 'json' } } } } }
+  const alone = { ...collection, item: [{ name: 'ToDo', description: '', item: [todo?.item[3], todo?.item[4], failingCreate, todo?.item[4]] }] }
+  const before = await site.db.selectFrom('tabToDo').select('name').execute()
+  const summary = await run({
+    collection: alone as unknown as NewmanRunOptions['collection'],
+    envVar: [{ key: 'base_url', value: address }, { key: 'api_key', value: keys.administrator.api_key }, { key: 'api_secret', value: keys.administrator.api_secret }],
+    reporters: []
+  })
+  t.equal(summary.run.stats.requests.total, 1, 'only the create was sent: the others had no name and were skipped')
+  t.same(await site.db.selectFrom('tabToDo').select('name').execute(), before, 'and nothing was changed or deleted')
+})

@@ -24,6 +24,17 @@ t.test('permissions are resolved once per version, and a change made elsewhere i
   t.equal(await permissions.current(db, permissions.recheckMs * 3), second, 'an unchanged version keeps the snapshot')
 })
 
+t.test('a snapshot built across a reset (a DocType reload) is used once and not kept', async (t) => {
+  const { site } = await buildTestApp(t)
+  const { permissions, db } = site
+  const building = permissions.current(db, 0)
+  permissions.reset()
+  const built = await building
+  const next = await permissions.current(db, 1)
+  t.not(next, built, 'the next question builds anew')
+  t.equal(await permissions.current(db, 2), next, 'and keeps that one')
+})
+
 /** Two server processes on one database file, as replicas behind a load balancer. */
 async function twoProcesses (t: Test): Promise<[TestApp, TestApp]> {
   const dir = mkdtempSync(join(tmpdir(), 'permission-cache-'))
