@@ -95,7 +95,8 @@ async function measure (server, scenario) {
   const cpuBefore = cpuSeconds(server.pid)
   const result = await runLoad({ ...spec, seconds })
   const cpu = cpuSeconds(server.pid) - cpuBefore
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${scenario.id}: ${result.non2xx} answers were not 2xx, ${result.errors} errors`)
+  // A wrong answer is a broken run; a request unanswered within autocannon's 10 s is a result, reported as such.
+  if (result.non2xx > 0) throw new Error(`${scenario.id}: ${result.non2xx} answers were not 2xx`)
   return { ...result, cpuUsPerRequest: cpu * 1e6 / result.requests, peakRssMb: peakRssMb(server.pid) }
 }
 
@@ -167,7 +168,7 @@ try {
   out.push(`| scenario (${fmt(mainSize)} Customers) | req/s | p50 ms | p99 ms | server CPU µs/req | server peak RSS MB | x (a) |`)
   out.push('|---|---:|---:|---:|---:|---:|---:|')
   for (const r of Object.values(results)) {
-    const none = r.requests === 0 ? ' (no answer within the run)' : ''
+    const none = r.errors > 0 ? ` (${fmt(r.errors)} requests unanswered in 10 s)` : ''
     out.push(`| (${r.id}) ${r.label}${none} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.cpuUsPerRequest)} | ${fmt(r.peakRssMb)} | ${fmt(r.rps / floor, 2)} |`)
   }
   out.push('')

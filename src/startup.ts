@@ -6,6 +6,7 @@ import type { Config } from './config.js'
 import { loadDocTypes } from './meta/loader.js'
 import type { MetaRegistry } from './meta/registry.js'
 import { demoDataFile, shippedDocTypesDir } from './paths.js'
+import type { Progress } from './progress.js'
 import type { SiteServices } from './services/context.js'
 import { seedDemoData } from './services/demo-data.js'
 import { PermissionCache } from './services/permission-cache.js'
@@ -29,14 +30,13 @@ export function loadSiteDocTypes (config: Config): MetaRegistry {
  * migrate the system tables, sync the DocType tables, and give a new database its records (in one
  * transaction, so that a start that fails there leaves the database new for the next one).
  */
-export async function openSite (config: Config): Promise<Site> {
+export async function openSite (config: Config, progress?: Progress): Promise<Site> {
   const registry = loadSiteDocTypes(config)
   const db = openDatabase(config.databaseUrl)
   const permissions = new PermissionCache(registry)
   try {
-    const migrations = await migrateToLatest(db)
-    const migrationsApplied = (migrations.results ?? []).map((result) => result.migrationName)
-    await syncDocTypeTables(db, registry)
+    const migrationsApplied = (await migrateToLatest(db, progress)).map((result) => result.migrationName)
+    await syncDocTypeTables(db, registry, progress)
     const adminKey = config.adminApiKey !== undefined && config.adminApiSecret !== undefined
       ? { api_key: config.adminApiKey, api_secret: config.adminApiSecret }
       : undefined

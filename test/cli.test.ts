@@ -103,6 +103,7 @@ t.test('doctype list and check, user disable, enable and roles, export, seed, an
   const terminalLike = { ...seeded, interactive: true }
   t.match((await run(['seed'], terminalLike)).stdout(), /^Seeded 23 documents\n$/)
   t.match(seeded.stderr(), /\rSeeding 23\/23 \(100%\)\n$/, 'progress in a terminal')
+  t.match(seeded.stderr(), /\rMigrating 3\/3 \(100%\)\n.*\rSyncing DocType tables 12\/12 \(100%\)\n/s, 'for migrations and tables too, on a new database')
   await t.rejects(run(['seed']), /Territory All Territories already exists/, 'all or none: seeding twice stops at the first clash')
   const records = join(dir, 'records.json')
   writeFileSync(records, JSON.stringify([{ doctype: 'ToDo', description: 'from a seed file' }, { doctype: 'ToDo', description: 'and another' }]))

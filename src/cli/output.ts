@@ -1,3 +1,5 @@
+import type { Progress } from '../progress.js'
+
 /** Where the commands write: the terminal, or a buffer in tests. */
 export interface Output {
   out: (text: string) => void
@@ -13,13 +15,13 @@ export const terminal: Output = {
 }
 
 /**
- * Progress of a long operation, redrawn on one line of a terminal at most ten times a second;
- * nothing at all elsewhere, so that piped output stays clean.
+ * Progress of long operations, redrawn on one line of a terminal at most ten times a second (and
+ * at each end); nothing at all elsewhere, so that piped output stays clean.
  */
-export function progress (output: Output, label: string, total: number): (done: number) => void {
-  if (output.interactive !== true || total === 0) return () => {}
+export function progressOn (output: Output): Progress {
+  if (output.interactive !== true) return () => {}
   let drawnAt = 0
-  return (done) => {
+  return (label, done, total) => {
     const now = Date.now()
     if (done < total && now - drawnAt < 100) return
     drawnAt = now

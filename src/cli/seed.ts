@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { demoDataFile } from '../paths.js'
 import { readSeedFile, seedRecords } from '../services/demo-data.js'
 import type { CliContext } from './context.js'
-import { progress } from './output.js'
+import { progressOn } from './output.js'
 import { withSite } from './site.js'
 
 export function seedCommands (program: Command, { config, output }: CliContext): void {
@@ -11,7 +11,8 @@ export function seedCommands (program: Command, { config, output }: CliContext):
     .action(async (file: string | undefined) => {
       const records = readSeedFile(file ?? demoDataFile)
       await withSite(config(), output, async (site) => {
-        const count = await seedRecords(site, records, progress(output, 'Seeding', records.length))
+        const report = progressOn(output)
+        const count = await seedRecords(site, records, (done) => { report('Seeding', done, records.length) })
         output.out(`Seeded ${count} documents\n`)
       })
     })

@@ -1,6 +1,7 @@
 import { sql, type ColumnDataType, type ColumnDefinitionBuilder } from 'kysely'
 import type { DocTypeMeta, FieldMeta } from '../meta/doctype-meta.js'
 import type { MetaRegistry } from '../meta/registry.js'
+import type { Progress } from '../progress.js'
 import { caseInsensitive, withChildColumns, withStandardColumns } from './columns.js'
 import type { Db } from './tables.js'
 
@@ -75,11 +76,13 @@ async function createIndexes (db: Db, meta: DocTypeMeta): Promise<void> {
  * field its column. Columns of removed fields are kept, so that no data is lost. Single DocTypes
  * have no table: their values live in tabSingles.
  */
-export async function syncDocTypeTables (db: Db, registry: MetaRegistry): Promise<void> {
+export async function syncDocTypeTables (db: Db, registry: MetaRegistry, progress: Progress = () => {}): Promise<void> {
   const tables = await db.introspection.getTables()
   const columnsByTable = new Map(tables.map((t) => [t.name, new Set(t.columns.map((c) => c.name))]))
+  const metas = registry.all()
   await db.transaction().execute(async (trx) => {
-    for (const meta of registry.all()) {
+    for (const [index, meta] of metas.entries()) {
+      progress('Syncing DocType tables', index + 1, metas.length)
       if (meta.isSingle) continue
       const existing = columnsByTable.get(meta.table)
       if (existing === undefined) await createTable(trx, meta)
