@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely'
 import type { Db, DocumentRow } from '../db/tables.js'
 import type { DocTypeMeta } from '../meta/doctype-meta.js'
 import { toWireValue } from '../meta/field-values.js'
@@ -13,22 +14,35 @@ export interface StoredDocument {
 
 export type WireDocument = Record<string, unknown>
 
+/**
+ * The SQL of the reads every request makes, built by Kysely once per DocType and kept: building a
+ * query costs more than running one of these.
+ */
+const rowSql = new WeakMap<DocTypeMeta, string>()
+const childSql = new WeakMap<DocTypeMeta, string>()
+
+function keptSql (kept: WeakMap<DocTypeMeta, string>, meta: DocTypeMeta, build: () => { sql: string }): string {
+  let text = kept.get(meta)
+  if (text === undefined) {
+    text = build().sql
+    kept.set(meta, text)
+  }
+  return text
+}
+
 export async function readRow (db: Db, meta: DocTypeMeta, name: string): Promise<DocumentRow | undefined> {
   if (meta.isSingle) return await readSingleRow(db, meta, name)
-  return await db.selectFrom(meta.table).selectAll().where('name', '=', name).executeTakeFirst()
+  const text = keptSql(rowSql, meta, () => db.selectFrom(meta.table).selectAll().where('name', '=', '').compile())
+  return (await db.executeQuery<DocumentRow>(CompiledQuery.raw(text, [name]))).rows[0]
 }
 
 async function readChildren (db: Db, registry: MetaRegistry, meta: DocTypeMeta, parent: string): Promise<Map<string, DocumentRow[]>> {
   const children = new Map<string, DocumentRow[]>()
   for (const table of meta.tables) {
     const child = registry.get(table.options)
-    const rows = await db.selectFrom(child.table).selectAll()
-      .where('parent', '=', parent)
-      .where('parenttype', '=', meta.name)
-      .where('parentfield', '=', table.fieldname)
-      .orderBy('idx')
-      .execute()
-    children.set(table.fieldname, rows)
+    const text = keptSql(childSql, child, () => db.selectFrom(child.table).selectAll()
+      .where('parent', '=', '').where('parenttype', '=', '').where('parentfield', '=', '').orderBy('idx').compile())
+    children.set(table.fieldname, (await db.executeQuery<DocumentRow>(CompiledQuery.raw(text, [parent, meta.name, table.fieldname]))).rows)
   }
   return children
 }
