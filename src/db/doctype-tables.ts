@@ -57,12 +57,19 @@ async function addMissingColumns (db: Db, meta: DocTypeMeta, existing: ReadonlyS
   }
 }
 
-/** Indexes Frappe keeps: unique fields, search_index fields, the sort field and a child's parent. */
+/**
+ * Indexes Frappe keeps: unique fields, search_index fields, the sort field and a child's parent.
+ * The sort field's index also holds `name`, the tie-break of every default list order: without it
+ * SQLite sorts the whole table for each page.
+ */
 async function createIndexes (db: Db, meta: DocTypeMeta): Promise<void> {
   for (const field of meta.columns) {
     if (field.unique) {
       await db.schema.createIndex(indexName(meta, field.fieldname)).unique().ifNotExists().on(meta.table).column(field.fieldname).execute()
-    } else if (field.indexed || field.fieldname === meta.sortField) {
+    } else if (field.fieldname === meta.sortField && field.fieldname !== 'name') {
+      await db.schema.createIndex(indexName(meta, `${field.fieldname}_name`)).ifNotExists().on(meta.table).columns([field.fieldname, 'name']).execute()
+      if (!field.indexed) await db.schema.dropIndex(indexName(meta, field.fieldname)).ifExists().execute()
+    } else if (field.indexed) {
       await db.schema.createIndex(indexName(meta, field.fieldname)).ifNotExists().on(meta.table).column(field.fieldname).execute()
     }
   }

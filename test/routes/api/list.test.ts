@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
+import { sql } from 'kysely'
 import { insertDocument } from '../../../src/services/documents.js'
 import { asAdministrator } from '../../../src/services/user-admin.js'
 import { buildTestApp, call, listUrl, serverMessages, type TestApp } from '../../helper.js'
@@ -179,4 +180,14 @@ t.test('a filter on a child table matches parents having such a row', async (t) 
   await call(app, keys.manager, { method: 'POST', url: '/api/resource/Note', payload: { title: 'Seen by nobody' } })
   const res = await call(app, keys.manager, { method: 'GET', url: listUrl('Note', { fields: ['title'], filters: [['Note Seen By', 'user', '=', 'sales@example.com']] }) })
   t.same(res.json().data, [{ title: 'Seen by sales' }])
+})
+
+t.test('the default order of a list is read from an index, not sorted whole for each page', async (t) => {
+  const { site } = await buildTestApp(t)
+  for (const order of ['"modified" desc, "name" desc', '"modified" asc, "name" asc', '"modified" desc']) {
+    const plan = await sql<{ detail: string }>`explain query plan select "name" from "tabCustomer" where "territory" = ${'India'} order by ${sql.raw(order)} limit 20`.execute(site.db)
+    const details = plan.rows.map((row) => row.detail).join('; ')
+    t.match(details, /USING INDEX tabCustomer_modified_name/, order)
+    t.notMatch(details, /TEMP B-TREE/, `${order}: no sort of the whole table`)
+  }
 })
