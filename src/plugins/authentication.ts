@@ -107,8 +107,8 @@ export const authenticationPlugin = fp(async (app: FastifyInstance) => {
     const headerUser = await keyUser(app, request)
     request.user = sessionUser ?? headerUser ?? guestUser
   })
-  app.addHook('preSerialization', async (request, _reply, payload) => {
-    if (!request.sessionExpired || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload
-    return { ...payload, session_expired: 1 }
+  app.addHook('preSerialization', (request, _reply, payload, done) => {
+    if (!request.sessionExpired || typeof payload !== 'object' || payload === null || Array.isArray(payload)) { done(null, payload); return }
+    done(null, { ...payload, session_expired: 1 })
   })
 }, { name: 'authentication', dependencies: ['database', '@fastify/cookie'] })

@@ -52,9 +52,11 @@ export const bodyParsersPlugin = fp(async (app: FastifyInstance) => {
     }
   })
   await app.register(formbody)
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined
-    if (request.method !== 'GET' || !hasBody || !isJsonRequest(request)) return
-    request.body = parseJsonBody(await readRawBody(request, app.initialConfig.bodyLimit ?? 1024 * 1024))
+    if (request.method !== 'GET' || !hasBody || !isJsonRequest(request)) { done(); return }
+    readRawBody(request, app.initialConfig.bodyLimit ?? 1024 * 1024)
+      .then((text) => { request.body = parseJsonBody(text); done() })
+      .catch((error: unknown) => { done(error instanceof Error ? error : new Error(String(error))) })
   })
 }, { name: 'body-parsers' })

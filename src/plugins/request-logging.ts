@@ -43,5 +43,5 @@ export function requestId (request: IncomingMessage): string {
 
 /** Every answer carries its request id. */
 export const requestIdPlugin = fp(async (app: FastifyInstance) => {
-  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
+  app.addHook('onRequest', (request, reply, done) => { reply.header('x-request-id', request.id); done() })
 }, { name: 'request-id' })
