@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool } from 'kysely'
+import { sql, type CompiledQuery, type Expression, type SqlBool } from 'kysely'
 import { page } from '../db/pagination.js'
 import type { ColumnValue } from '../db/tables.js'
 import { DataError, PermissionError, ValidationError } from '../errors.js'
@@ -120,6 +120,21 @@ function wireRow (columns: readonly SelectedColumn[], row: Record<string, Column
   return Object.fromEntries(columns.map((c, index) => [c.key, values[index] ?? null]))
 }
 
+/** A list as it runs: its SQL, and how its rows become Frappe's. */
+interface ListPlan {
+  readonly query: CompiledQuery
+  readonly columns: readonly SelectedColumn[]
+  readonly asDict: boolean
+}
+
+/**
+ * Lists planned for one user's access to a DocType, by their parameters: a client paging or
+ * polling skips parsing and query building. Plans go with the access they were made for, so any
+ * change bearing on permissions (which makes new access) makes new plans.
+ */
+const plans = new WeakMap<Access, Map<string, ListPlan>>()
+const plansPerAccess = 200
+
 /**
  * Frappe's list: the requested fields of the rows that match `filters` and any of `or_filters`,
  * in `order_by` order (the DocType's sort when absent), one page at a time.
@@ -132,6 +147,29 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
   if (meta.isTable) assertTableReadable(access, access.meta, meta)
   const scope = listScope(access)
   if (scope.rows === 'none' && !hasOwnUserRule(access) && !await snapshot.hasSharedDocuments(ctx.db, ctx.user, access.meta)) assertMay(access, 'read')
+  const key = JSON.stringify([meta.name, params.fields, params.filters, params.or_filters, params.order_by, params.group_by, params.limit_start, params.limit_page_length, params.limit, params.as_dict])
+  let kept = plans.get(access)
+  let plan = kept?.get(key)
+  if (plan === undefined) {
+    const made = await planList(ctx, snapshot, meta, access, scope, params)
+    if (made === undefined) return []
+    plan = made
+    if (kept === undefined) {
+      kept = new Map()
+      plans.set(access, kept)
+    }
+    if (kept.size >= plansPerAccess) kept.clear()
+    kept.set(key, plan)
+  }
+  const { query, columns, asDict } = plan
+  const found = await ctx.db.executeQuery<Record<string, ColumnValue>>(query)
+  return found.rows.map((row) => wireRow(columns, row, asDict))
+}
+
+/** Parses the list parameters and builds the query; undefined when no field asked for may be shown. */
+async function planList (
+  ctx: ServiceContext, snapshot: PermissionSnapshot, meta: DocTypeMeta, access: Access, scope: ListScope, params: ListParams
+): Promise<ListPlan | undefined> {
   const visible = visibility(meta, access, scope)
   const columns = parseFields(meta, params.fields).filter(({ argument }) => argument === undefined || visible(argument))
   const filters = parseFilters(ctx.registry, meta, 'filters', params.filters)
@@ -140,7 +178,7 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
     if (condition.meta !== meta) assertTableReadable(access, meta, condition.meta)
     if (!visible(condition.field)) throw new DataError(`Field not permitted in query: ${condition.field.fieldname}`)
   }
-  if (columns.length === 0) return []
+  if (columns.length === 0) return undefined
   const aggregated = columns.some((c) => c.aggregate) && (params.order_by === undefined || params.order_by === '')
   const ordering = aggregated ? [] : parseOrderBy(meta, params.order_by, columns, visible)
   const groupBy = typeof params.group_by === 'string' && params.group_by.trim() !== ''
@@ -160,6 +198,5 @@ export async function listDocuments (ctx: ServiceContext, doctype: string, param
   if (orFilters.length > 0) query = query.where((eb) => eb.or(orFilters.map((condition) => conditionSql(meta, condition))))
   if (groupBy.length > 0) query = query.groupBy(groupBy)
   for (const { expression, direction } of ordering) query = query.orderBy(expression, direction)
-  const found = await page(query, start, pageLength).execute()
-  return found.map((row) => wireRow(columns, row as Record<string, ColumnValue>, asDict))
+  return { query: page(query, start, pageLength).compile(), columns, asDict }
 }
