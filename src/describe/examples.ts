@@ -58,9 +58,9 @@ function exampleValue (field: FieldMeta, example: Readonly<Record<string, unknow
 
 /**
  * A body that creates a document of `meta`: every field a client would write at level 0 and the
- * mandatory ones at any level, with
- * Link fields pointing at stored documents (left out when nothing is stored), and `fresh` in texts
- * so that unique fields can differ (Postman's {{$randomUUID}} makes them new on every run).
+ * mandatory ones at any level, with Link fields pointing at stored documents (left out when nothing
+ * is stored), and `fresh` in texts so that unique fields can differ (Postman's {{$randomUUID}}
+ * makes them new on every run).
  */
 export function exampleDocument (meta: DocTypeMeta, samples: SampleNames, fresh: string): Record<string, unknown> {
   const example: Record<string, unknown> = {}
