@@ -30,14 +30,21 @@ function linkedDocTypes (ctx: ServiceContext, meta: DocTypeMeta): string[] {
   return [...new Set(fields.filter((field) => field.fieldtype === 'Link').map((field) => field.options))].sort()
 }
 
-function rowOf (ctx: ServiceContext, meta: DocTypeMeta, rule: PermissionRule, name?: string): PermissionRow {
+/** A rule as the fields of a Custom DocPerm row. */
+function ruleValues (meta: DocTypeMeta, rule: PermissionRule): Omit<PermissionRow, 'name' | 'linked_doctypes' | 'is_submittable' | 'in_create'> {
   return {
-    ...(name === undefined ? {} : { name }),
     parent: meta.name,
     role: rule.role,
     permlevel: rule.permlevel,
     if_owner: rule.ifOwner ? 1 : 0,
-    ...Object.fromEntries(rights.map((right) => [right, rule.rights.has(right) ? 1 : 0])) as Record<Right, 0 | 1>,
+    ...Object.fromEntries(rights.map((right) => [right, rule.rights.has(right) ? 1 : 0])) as Record<Right, 0 | 1>
+  }
+}
+
+function rowOf (ctx: ServiceContext, meta: DocTypeMeta, rule: PermissionRule, name?: string): PermissionRow {
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...ruleValues(meta, rule),
     linked_doctypes: linkedDocTypes(ctx, meta),
     is_submittable: meta.isSubmittable ? 1 : 0,
     in_create: 0
@@ -77,10 +84,7 @@ export async function permissionRows (ctx: ServiceContext, doctype: string | und
 /** Copies the shipped rows into Custom DocPerm unless the DocType has custom rows already; whether it did. */
 async function customize (ctx: ServiceContext, meta: DocTypeMeta): Promise<boolean> {
   if ((await customRows(ctx, meta)).length > 0) return false
-  for (const rule of meta.permissions) {
-    const { linked_doctypes: _linked, is_submittable: _submittable, in_create: _inCreate, ...values } = rowOf(ctx, meta, rule)
-    await insertDocument(ctx, customDocPermDocType, values)
-  }
+  for (const rule of meta.permissions) await insertDocument(ctx, customDocPermDocType, ruleValues(meta, rule))
   return true
 }
 
