@@ -59,8 +59,6 @@ export async function buildApp ({ config, site, logStream }: AppOptions): Promis
   })
 
   await app.register(sensible)
-  // Every answer is about one user's data: no cache may keep it (Frappe's newer versions agree).
-  app.addHook('onRequest', (_request, reply, done) => { reply.preventCache(); done() })
   await app.register(errorHandlerPlugin)
   await app.register(databasePlugin, { site, config })
   await app.register(requestIdPlugin)
