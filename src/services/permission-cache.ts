@@ -129,6 +129,8 @@ export class PermissionCache {
   #checkedAt = Number.NEGATIVE_INFINITY
   /** Moves on at each reset, so that a snapshot built across one is not kept. */
   #generation = 0
+  /** The transactions that have changed something bearing on permissions. */
+  readonly #changedIn = new WeakSet<Db>()
 
   constructor (readonly registry: MetaRegistry, options: PermissionCacheOptions = {}) {
     this.recheckMs = options.recheckMs ?? 1000
@@ -136,19 +138,22 @@ export class PermissionCache {
   }
 
   /**
-   * The permissions in force. Inside a transaction, a stale snapshot is replaced by one that is
-   * used and forgotten: the transaction may hold changes that are not committed yet.
+   * The permissions in force. A transaction that has changed something bearing on permissions
+   * reads changes that are not committed yet: a snapshot it builds is used and forgotten. Any
+   * other transaction reads committed state, so what it reads is kept as any other read is
+   * (a process that only writes would otherwise build a snapshot for every write).
    */
   async current (db: Db, now = performance.now()): Promise<PermissionSnapshot> {
     if (this.#snapshot !== undefined && now - this.#checkedAt < this.recheckMs) return this.#snapshot
     const generation = this.#generation
     const version = await readPermissionVersion(db)
+    const committed = !this.#changedIn.has(db)
     if (this.#snapshot?.version === version) {
-      if (!db.isTransaction) this.#checkedAt = now
+      if (committed) this.#checkedAt = now
       return this.#snapshot
     }
     const snapshot = new PermissionSnapshot(version, this.registry, await loadCustomRules(db, this.registry), this.#maxEntries)
-    if (db.isTransaction || generation !== this.#generation) return snapshot
+    if (!committed || generation !== this.#generation) return snapshot
     this.#snapshot = snapshot
     this.#checkedAt = now
     return snapshot
@@ -158,6 +163,7 @@ export class PermissionCache {
   async changed (trx: Db, meta: DocTypeMeta): Promise<void> {
     if (!bearsOnPermissions(meta)) return
     await movePermissionVersion(trx)
+    this.#changedIn.add(trx)
     this.#checkedAt = Number.NEGATIVE_INFINITY
     for (const listener of this.#listeners) listener(meta)
   }

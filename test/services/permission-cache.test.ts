@@ -24,6 +24,25 @@ t.test('permissions are resolved once per version, and a change made elsewhere i
   t.equal(await permissions.current(db, permissions.recheckMs * 3), second, 'an unchanged version keeps the snapshot')
 })
 
+t.test('a transaction keeps what it reads of committed permissions, and forgets what it reads of its own changes', async (t) => {
+  const { site } = await buildTestApp(t)
+  const { permissions, registry, db } = site
+  const kept = await db.transaction().execute(async (trx) => await permissions.current(trx, 0))
+  t.equal(await permissions.current(db, 1), kept, 'a write that changes no permission keeps the snapshot it read')
+  t.equal(await db.transaction().execute(async (trx) => await permissions.current(trx, permissions.recheckMs * 2)), kept, 'and rechecks it')
+
+  const rolledBack = db.transaction().execute(async (trx) => {
+    await permissions.changed(trx, registry.get('Custom DocPerm'))
+    const own = await permissions.current(trx, permissions.recheckMs * 3)
+    t.not(own, kept, 'its own change is seen inside the transaction')
+    throw new Error('roll back')
+  })
+  await t.rejects(rolledBack, /roll back/)
+  const after = await permissions.current(db, permissions.recheckMs * 3 + 1)
+  t.equal(after.version, kept.version, 'the change rolled back: the version is the committed one')
+  t.equal(after, kept, 'and the snapshot read inside it was not kept')
+})
+
 t.test('a snapshot built across a reset (a DocType reload) is used once and not kept', async (t) => {
   const { site } = await buildTestApp(t)
   const { permissions, db } = site
