@@ -1,5 +1,5 @@
 import { CompiledQuery } from 'kysely'
-import type { Db, DocumentRow } from '../db/tables.js'
+import type { ColumnValue, Db, DocumentRow } from '../db/tables.js'
 import type { DocTypeMeta } from '../meta/doctype-meta.js'
 import { toWireValue } from '../meta/field-values.js'
 import type { MetaRegistry } from '../meta/registry.js'
@@ -15,34 +15,64 @@ export interface StoredDocument {
 export type WireDocument = Record<string, unknown>
 
 /**
- * The SQL of the reads every request makes, built by Kysely once per DocType and kept: building a
- * query costs more than running one of these.
+ * The SQL of the reads and writes every request makes, built by Kysely once per DocType (and, for
+ * writes, per set of columns) and kept: building a query costs more than running one of these.
  */
-const rowSql = new WeakMap<DocTypeMeta, string>()
-const childSql = new WeakMap<DocTypeMeta, string>()
+const keptStatements = new WeakMap<DocTypeMeta, Map<string, string>>()
+const shapesPerDocType = 100
 
-function keptSql (kept: WeakMap<DocTypeMeta, string>, meta: DocTypeMeta, build: () => { sql: string }): string {
-  let text = kept.get(meta)
+function keptSql (meta: DocTypeMeta, shape: string, build: () => { sql: string }): string {
+  let byShape = keptStatements.get(meta)
+  if (byShape === undefined) {
+    byShape = new Map()
+    keptStatements.set(meta, byShape)
+  }
+  let text = byShape.get(shape)
   if (text === undefined) {
+    if (byShape.size >= shapesPerDocType) byShape.clear()
     text = build().sql
-    kept.set(meta, text)
+    byShape.set(shape, text)
   }
   return text
 }
 
+/** Runs kept SQL; `values` in the order the SQL was built with. */
+async function runKept<R> (db: Db, text: string, values: readonly ColumnValue[]): Promise<R[]> {
+  return (await db.executeQuery<R>(CompiledQuery.raw(text, [...values]))).rows
+}
+
+/** Each value as a parameter placeholder: Kysely builds the SQL, the values come at each run. */
+function placeholders (columns: readonly string[]): Record<string, ColumnValue> {
+  return Object.fromEntries(columns.map((column) => [column, null]))
+}
+
 export async function readRow (db: Db, meta: DocTypeMeta, name: string): Promise<DocumentRow | undefined> {
   if (meta.isSingle) return await readSingleRow(db, meta, name)
-  const text = keptSql(rowSql, meta, () => db.selectFrom(meta.table).selectAll().where('name', '=', '').compile())
-  return (await db.executeQuery<DocumentRow>(CompiledQuery.raw(text, [name]))).rows[0]
+  const text = keptSql(meta, 'read', () => db.selectFrom(meta.table).selectAll().where('name', '=', '').compile())
+  return (await runKept<DocumentRow>(db, text, [name]))[0]
+}
+
+/** Inserts one row of `meta`'s table: the columns `values` holds. */
+export async function insertRow (db: Db, meta: DocTypeMeta, values: Readonly<Record<string, ColumnValue>>): Promise<void> {
+  const columns = Object.keys(values)
+  const text = keptSql(meta, `insert ${columns.join(',')}`, () => db.insertInto(meta.table).values(placeholders(columns)).compile())
+  await runKept(db, text, columns.map((column) => values[column] ?? null))
+}
+
+/** Sets the columns `values` holds on the row named `name`. */
+export async function updateRow (db: Db, meta: DocTypeMeta, name: string, values: Readonly<Record<string, ColumnValue>>): Promise<void> {
+  const columns = Object.keys(values)
+  const text = keptSql(meta, `update ${columns.join(',')}`, () => db.updateTable(meta.table).set(placeholders(columns)).where('name', '=', '').compile())
+  await runKept(db, text, [...columns.map((column) => values[column] ?? null), name])
 }
 
 async function readChildren (db: Db, registry: MetaRegistry, meta: DocTypeMeta, parent: string): Promise<Map<string, DocumentRow[]>> {
   const children = new Map<string, DocumentRow[]>()
   for (const table of meta.tables) {
     const child = registry.get(table.options)
-    const text = keptSql(childSql, child, () => db.selectFrom(child.table).selectAll()
+    const text = keptSql(child, 'children', () => db.selectFrom(child.table).selectAll()
       .where('parent', '=', '').where('parenttype', '=', '').where('parentfield', '=', '').orderBy('idx').compile())
-    children.set(table.fieldname, (await db.executeQuery<DocumentRow>(CompiledQuery.raw(text, [parent, meta.name, table.fieldname]))).rows)
+    children.set(table.fieldname, await runKept<DocumentRow>(db, text, [parent, meta.name, table.fieldname]))
   }
   return children
 }

@@ -10,7 +10,7 @@ import type { MetaRegistry } from '../meta/registry.js'
 import { now } from './clock.js'
 import type { ServiceContext } from './context.js'
 import { assertNotLinked } from './document-links.js'
-import { readDocument, readRow, toWireDocument, type WireDocument } from './document-store.js'
+import { insertRow, readDocument, readRow, toWireDocument, updateRow, type WireDocument } from './document-store.js'
 import { validateDataOptions, validateLinks, validateMandatory, validateSelects, type PendingDocument } from './document-validation.js'
 import { columnValues, inputRows, inputValues, newValues, type DocumentInput, type FieldFilter } from './document-values.js'
 import { assertChangesAllowedAfterSubmit, nextDocstatus } from './docstatus.js'
@@ -197,7 +197,7 @@ async function writeChildren (trx: Db, registry: MetaRegistry, doc: PendingDocum
       .where('parentfield', '=', table.fieldname)
       .execute()
     for (const row of rows) {
-      await trx.insertInto(child.table).values({ ...columnValues(child, row), parent: doc.row.name ?? null }).execute()
+      await insertRow(trx, child, { ...columnValues(child, row), parent: doc.row.name ?? null })
     }
   }
 }
@@ -267,11 +267,11 @@ export async function insertDocument (ctx: ServiceContext, doctype: string, inpu
     assertMay(access, 'create')
     await assertUserPermissions(ctx, trx, meta, doc)
     if (docstatus.right !== undefined) assertMay(access, docstatus.right, { name: '', owner: ctx.user.name })
+    // A name that is taken fails the insert, after the document's own checks, as in Frappe.
     const name = await newName(trx, meta, row, input.name)
-    if (await readRow(trx, meta, name) !== undefined) throw duplicateName(meta, name)
     row.name = name
     for (const rows of doc.children.values()) for (const child of rows) child.parent = name
-    return await validateAndWrite(ctx, trx, doc, access, async () => await trx.insertInto(meta.table).values(columnValues(meta, row)).execute())
+    return await validateAndWrite(ctx, trx, doc, access, async () => { await insertRow(trx, meta, columnValues(meta, row)) })
   })
 }
 
@@ -309,7 +309,7 @@ export async function updateDocument (ctx: ServiceContext, doctype: string, name
     return await validateAndWrite(ctx, trx, doc, access, async () => {
       if (meta.isSingle) return await writeSingleRow(trx, meta, row)
       const { name: key, ...values } = columnValues(meta, row)
-      await trx.updateTable(meta.table).set(values).where('name', '=', key ?? name).execute()
+      await updateRow(trx, meta, String(key ?? name), values)
     })
   })
 }
