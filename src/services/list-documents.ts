@@ -111,13 +111,17 @@ async function rowCondition (ctx: ServiceContext, snapshot: PermissionSnapshot, 
   return conditions.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`(${sql.join(conditions, sql` or `)})`
 }
 
+function wireValue (column: SelectedColumn, value: ColumnValue | undefined): ColumnValue {
+  if (value === undefined || value === null) return null
+  return column.field === undefined ? value : toWireValue(column.field, value)
+}
+
+/** A row as Frappe sends it: keyed by field, or (as_dict=0) the values in order. */
 function wireRow (columns: readonly SelectedColumn[], row: Record<string, ColumnValue>, asDict: boolean): ListRow {
-  const values = columns.map((c, index) => {
-    const value = row[`c${index}`] ?? null
-    return c.field === undefined || value === null ? value : toWireValue(c.field, value)
-  })
-  if (!asDict) return values
-  return Object.fromEntries(columns.map((c, index) => [c.key, values[index] ?? null]))
+  if (!asDict) return columns.map((column, index) => wireValue(column, row[`c${index}`]))
+  const out: Record<string, ColumnValue> = {}
+  for (const [index, column] of columns.entries()) out[column.key] = wireValue(column, row[`c${index}`])
+  return out
 }
 
 /** A list as it runs: its SQL, and how its rows become Frappe's. */

@@ -14,6 +14,12 @@ export function secretMatches (secret: string, storedHash: string): boolean {
   return actual.length === expected.length && timingSafeEqual(actual, expected)
 }
 
+/** Whether `secret` is the one already verified, in constant time. */
+export function sameSecret (secret: string, verified: Buffer): boolean {
+  const given = Buffer.from(secret, 'utf8')
+  return given.length === verified.length && timingSafeEqual(given, verified)
+}
+
 /** A random hex string of `bytes` bytes. */
 export function randomHex (bytes: number): string {
   return randomBytes(bytes).toString('hex')

@@ -1,6 +1,6 @@
 /**
  * Credentials verified in the last `maxAgeMs` (one second by default), so that a busy client
- * costs a hash per request rather than database reads. It bounds staleness: a key revoked or a
+ * costs a comparison per request rather than database reads. It bounds staleness: a key revoked or a
  * session ended in another process, or a user disabled, is refused everywhere within that time;
  * the process where it happened drops the entry at once.
  */
