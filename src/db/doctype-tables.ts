@@ -58,19 +58,21 @@ async function addMissingColumns (db: Db, meta: DocTypeMeta, existing: ReadonlyS
 }
 
 /**
- * Indexes Frappe keeps: unique fields, search_index fields, the sort field and a child's parent.
- * The sort field's index also holds `name`, the tie-break of every default list order: without it
- * SQLite sorts the whole table for each page.
+ * Indexes Frappe keeps: unique fields, the fields lists are filtered by, the sort field and a
+ * child's parent. Each non-unique index ends with the sort field and `name`, the default list
+ * order, so that a page of a filtered list is read from the index in order: with the field alone,
+ * SQLite fetches every match and sorts them for each page (13 ms at 100,000 rows, and growing).
  */
 async function createIndexes (db: Db, meta: DocTypeMeta): Promise<void> {
+  const defaultOrder = meta.sortField === 'name' ? ['name'] : [meta.sortField, 'name']
   for (const field of meta.columns) {
     if (field.unique) {
       await db.schema.createIndex(indexName(meta, field.fieldname)).unique().ifNotExists().on(meta.table).column(field.fieldname).execute()
-    } else if (field.fieldname === meta.sortField && field.fieldname !== 'name') {
-      await db.schema.createIndex(indexName(meta, `${field.fieldname}_name`)).ifNotExists().on(meta.table).columns([field.fieldname, 'name']).execute()
-      if (!field.indexed) await db.schema.dropIndex(indexName(meta, field.fieldname)).ifExists().execute()
-    } else if (field.indexed) {
-      await db.schema.createIndex(indexName(meta, field.fieldname)).ifNotExists().on(meta.table).column(field.fieldname).execute()
+    } else if ((field.indexed || field.fieldname === meta.sortField) && field.fieldname !== 'name') {
+      const columns = [field.fieldname, ...defaultOrder.filter((column) => column !== field.fieldname)]
+      await db.schema.createIndex(indexName(meta, columns.join('_'))).ifNotExists().on(meta.table).columns(columns).execute()
+      // The index of earlier versions, on the field alone: the one above serves all it did.
+      await db.schema.dropIndex(indexName(meta, field.fieldname)).ifExists().execute()
     }
   }
   if (meta.isTable) {

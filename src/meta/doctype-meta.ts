@@ -12,6 +12,7 @@ export interface FieldMeta {
   readonly selectOptions: readonly string[]
   readonly reqd: boolean
   readonly unique: boolean
+  /** search_index, or a standard filter: a field lists are filtered by. */
   readonly indexed: boolean
   readonly default: string | number | undefined
   readonly permlevel: number
@@ -126,7 +127,7 @@ function compileField (field: DocFieldDefinition & { fieldname: string }, storag
     selectOptions: field.fieldtype === 'Select' ? (field.options ?? '').split('\n').map((o) => o.trim()) : [],
     reqd: isSet(field.reqd),
     unique: isSet(field.unique),
-    indexed: isSet(field.search_index),
+    indexed: isSet(field.search_index) || isSet(field.in_standard_filter),
     default: field.default ?? undefined,
     permlevel: field.permlevel ?? 0,
     maxLength: storage === 'varchar' ? (field.length !== undefined && field.length > 0 ? field.length : defaultVarcharLength) : undefined,
