@@ -217,6 +217,20 @@ async function translateConstraint<T> (meta: DocTypeMeta, name: string, write: (
   }
 }
 
+/**
+ * Inserts a new document's row. A taken name is the 409 whichever unique key SQLite checked
+ * first, as MariaDB checks the primary key first for Frappe.
+ */
+async function insertNewRow (trx: Db, meta: DocTypeMeta, row: DocumentRow): Promise<void> {
+  try {
+    await insertRow(trx, meta, columnValues(meta, row))
+  } catch (error) {
+    const name = String(row.name)
+    if (constraintViolation(error)?.kind === 'unique' && await readRow(trx, meta, name) !== undefined) throw duplicateName(meta, name)
+    throw error
+  }
+}
+
 function duplicateName (meta: DocTypeMeta, name: string): DuplicateEntryError {
   return new DuplicateEntryError(`${meta.name} ${name} already exists`, {
     serverMessages: [{ message: `${meta.name} <strong>${name}</strong> already exists`, title: 'Duplicate Name', indicator: 'red' }]
@@ -271,7 +285,7 @@ export async function insertDocument (ctx: ServiceContext, doctype: string, inpu
     const name = await newName(trx, meta, row, input.name)
     row.name = name
     for (const rows of doc.children.values()) for (const child of rows) child.parent = name
-    return await validateAndWrite(ctx, trx, doc, access, async () => { await insertRow(trx, meta, columnValues(meta, row)) })
+    return await validateAndWrite(ctx, trx, doc, access, async () => { await insertNewRow(trx, meta, row) })
   })
 }
 

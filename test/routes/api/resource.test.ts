@@ -128,6 +128,10 @@ t.test('409, 417 and 404 in Frappe\'s shape', async (t) => {
   t.equal(unique.json().exc_type, 'UniqueValidationError')
   t.equal(serverMessages(unique.json())[0]?.message, 'Customer Group Name must be unique')
 
+  const takenName = await call(app, keys.manager, { method: 'POST', url: '/api/resource/Customer Group', payload: { customer_group_name: 'Commercial' } })
+  t.equal(takenName.statusCode, 409, 'a taken name is a duplicate, though its field is unique too')
+  t.equal(takenName.json().exc_type, 'DuplicateEntryError')
+
   const missingDoc = await call(app, keys.manager, { method: 'PUT', url: '/api/resource/Customer/Nobody', payload: { customer_details: 'x' } })
   t.equal(missingDoc.statusCode, 404)
   const missingDelete = await call(app, keys.manager, { method: 'DELETE', url: '/api/resource/Customer/Nobody' })
