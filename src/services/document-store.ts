@@ -37,8 +37,8 @@ function keptSql (meta: DocTypeMeta, shape: string, build: () => { sql: string }
 }
 
 /** Runs kept SQL; `values` in the order the SQL was built with. */
-async function runKept<R> (db: Db, text: string, values: readonly ColumnValue[]): Promise<R[]> {
-  return (await db.executeQuery<R>(CompiledQuery.raw(text, [...values]))).rows
+async function runKept<R> (db: Db, text: string, values: ColumnValue[]): Promise<R[]> {
+  return (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows
 }
 
 /** Each value as a parameter placeholder: Kysely builds the SQL, the values come at each run. */
